@@ -1,0 +1,177 @@
+"""The ``geokg`` command line: thin commands over the library; progress and colour live here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from geokg.errors import GeoKGError, ValidationFailed
+from geokg.settings import Settings, get_settings
+from geokg.store import BACKENDS, RDF_FORMATS, Store, open_store
+
+EXPORT_FORMATS = {**RDF_FORMATS, "jsonld": None}
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj  # type: ignore[no-any-return]
+
+
+def _open(ctx: click.Context) -> Store:
+    s = _settings(ctx)
+    return open_store(s.backend, s.store)
+
+
+@click.group()
+@click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE]")
+@click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(BACKENDS), help="Store backend. [GEOKG_BACKEND]")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.version_option(package_name="geokg")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, backend: str | None, verbose: bool) -> None:
+    """GeoKG: a validated knowledge graph of geoscience data mining."""
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend}.items() if v}
+    ctx.obj = get_settings().model_copy(update=overrides)
+    ctx.meta["verbose"] = verbose
+
+
+@cli.command()
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with records/, datasets/, journals.yaml (default: the bundled corpus).")
+@click.option("--partial", is_flag=True, help="Load the valid records even if some are invalid (default: all or nothing).")
+@click.option("--no-prune", is_flag=True, help="Keep papers in the store whose record file is gone.")
+@click.pass_context
+def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool) -> None:
+    """Validate the records and load them into the store (idempotent)."""
+    from tqdm import tqdm
+
+    from geokg.load import load_corpus
+    from geokg.to_rdf import Iris
+
+    store = _open(ctx)
+    try:
+        report = load_corpus(
+            store,
+            loaders=loaders,
+            iris=Iris(_settings(ctx).base_iri),
+            partial=partial,
+            prune=not no_prune,
+            progress=lambda items: tqdm(items, desc="records", unit="paper", disable=None, file=sys.stderr),
+        )
+    except ValidationFailed as exc:
+        _print_rejected(exc.problems)
+        raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded (use --partial to load the valid records)") from None
+    finally:
+        store.close()
+    _print_rejected(report.rejected)
+    click.echo(
+        f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.rejected)} rejected"
+    )
+    if report.rejected:
+        ctx.exit(1)
+
+
+def _print_rejected(problems: list[Any]) -> None:
+    for problem in problems:
+        click.secho(f"error: {problem}", fg="red", err=True)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter of a named question.")
+@click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run SPARQL: a .rq file, a named question's name, or the query text itself."""
+    from geokg.output import write_results
+    from geokg.querying import resolve_query
+
+    values = dict(p.split("=", 1) for p in params if "=" in p)
+    if len(values) != len(params):
+        raise click.BadParameter("use NAME=VALUE", param_hint="--param")
+    text = resolve_query(query, values, Settings.model_validate(_settings(ctx).model_dump()))
+    store = _open(ctx)
+    try:
+        write_results(store.query(text), fmt, sys.stdout)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
+@click.option("--graph", help="Export only this named graph.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None) -> None:
+    """Export the store (or one graph) as Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD."""
+    import pyoxigraph as ox
+
+    rdf_format = RDF_FORMATS.get(fmt) or ox.RdfFormat.JSON_LD
+    store = _open(ctx)
+    try:
+        if output:
+            tmp = output.with_name(output.name + ".part")
+            with tmp.open("wb") as out:
+                store.dump(out, rdf_format, graph)
+            tmp.replace(output)  # a reader never sees a half-written export
+        else:
+            store.dump(sys.stdout.buffer, rdf_format, graph)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.option("--host", envvar="GEOKG_HOST", help="Address to bind. [GEOKG_HOST, default 127.0.0.1]")
+@click.option("--port", envvar="GEOKG_PORT", type=int, help="Port. [GEOKG_PORT, default 8000]")
+@click.option("--no-load", is_flag=True, help="Serve the store as it is, without loading the bundled records first.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool) -> None:
+    """Load the bundled records if needed, then serve the SPARQL endpoint and the API."""
+    import uvicorn
+
+    from geokg.api.app import create_app
+
+    s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    if not no_load:
+        ctx.invoke(load)
+    uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+
+
+@cli.command("import-report")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write draft records to.")
+def import_report(report: Path, output: Path) -> None:
+    """Turn the report's Markdown appendix table into draft records."""
+    from geokg.ingest.report_table import write_drafts
+
+    written = write_drafts(report, output)
+    click.echo(f"{len(written)} draft records written to {output}")
+
+
+@cli.command("questions")
+def list_questions() -> None:
+    """List the named questions and their parameters."""
+    from geokg.questions import questions
+
+    for q in questions().values():
+        params = " ".join(f"{p.name}:{p.type}={p.default}" for p in q.params)
+        click.echo(f"{q.name}\t{q.title}\t{params}")
+
+
+def main() -> None:
+    """Entry point: known errors become one clear line and exit code 2."""
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except GeoKGError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(2)

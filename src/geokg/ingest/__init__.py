@@ -1,0 +1,1 @@
+"""Input adapters: turn outside documents into (draft) records."""

@@ -1,0 +1,55 @@
+"""The embedded store: pyoxigraph (RocksDB on disk, or memory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from geokg.errors import QueryError, StoreUnavailable
+from geokg.store import QueryResult
+
+
+class EmbeddedStore:
+    """pyoxigraph behind the :class:`geokg.store.Store` interface.
+
+    :param path: folder of the on-disk store (created if missing), or None for memory
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        try:
+            self.ox = ox.Store(str(path)) if path else ox.Store()
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
+        self.path = path
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            return self.ox.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.ox.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed update: {exc}") from None
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        if graph is not None:
+            self.ox.dump(out, fmt, from_graph=ox.NamedNode(graph))
+        elif fmt.supports_datasets:
+            self.ox.dump(out, fmt)
+        else:
+            # A triple format cannot hold graph names: write the union of all graphs.
+            triples = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            triples.serialize(out, fmt)
+
+    def close(self) -> None:
+        if self.path:
+            self.ox.flush()
+        del self.ox

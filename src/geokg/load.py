@@ -23,7 +23,8 @@ from geokg.ontology import ConceptIndex, concept_index, read_ontology
 from geokg.records import PaperRecord
 from geokg.store import Store, replace_graphs_update
 from geokg.to_rdf import Iris, catalogue_graph, paper_graph
-from geokg.vocab import GEODM, ONTOLOGY_IRI
+from geokg.validation import Validator, validate_graph, validation_context
+from geokg.vocab import GEODM, ONTOLOGY_IRI, PRISM
 
 #: How many paper graphs go into one update (one transaction).
 BATCH = 200
@@ -97,11 +98,15 @@ def load_corpus(
     loaders = loaders or resources.loaders_dir()
     iris = iris or Iris()
     ontology_file = resources.ontology_file()
-    index = concept_index(read_ontology([ontology_file]))
+    ontology = read_ontology([ontology_file])
+    index = concept_index(ontology)
     corpus = read_corpus(loaders, index)
+    catalogue = catalogue_graph(corpus.catalogue, iris)
+    corpus.catalogue_problems.extend(validate_graph(ontology + catalogue, ("catalogue",), str(loaders)))
     if corpus.catalogue_problems:
         # A broken catalogue poisons every paper: nothing can be loaded.
         raise ValidationFailed(corpus.all_problems)
+    checks = [Validator(validation_context(ontology, catalogue)).check, doi_unique_in(store, iris), *checks]
     report = LoadReport(rejected=list(corpus.problems))
     bad_sources = {p.source for p in corpus.problems}
 
@@ -136,6 +141,19 @@ def load_corpus(
     report.removed = [g[len(iris.paper_graph_prefix) :] for g in stale]
     write_graphs(store, pending, drop=stale)
     return report
+
+
+def doi_unique_in(store: Store, iris: Iris) -> GraphCheck:
+    """A check that no other paper graph in the store already holds the record's DOI."""
+
+    def check(record: PaperRecord, graph: Graph, source: str) -> list[RecordError]:
+        own = str(iris.paper_graph(record.id))
+        literal = record.doi.replace("\\", "\\\\").replace('"', '\\"')
+        rows = store.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?p <{PRISM.doi}> "{literal}" }} }}')
+        others = sorted(row["g"].value for row in rows if row["g"].value != own)  # type: ignore[union-attr]
+        return [RecordError(source, "doi", f"DOI {record.doi} is already used by {others[0]} [rule: unique DOI]")] if others else []
+
+    return check
 
 
 def write_graphs(store: Store, graphs: dict[str, str], drop: Iterable[str] = ()) -> None:

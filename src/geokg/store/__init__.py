@@ -27,8 +27,10 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 class Store(Protocol):
     """What GeoKG needs of a store."""
 
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs."""
+    def query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless graphs are given."""
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update; either the full operation succeeds, or nothing is written."""

@@ -24,11 +24,20 @@ class EmbeddedStore:
             raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
         self.path = path
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        options: dict[str, object] = {"use_default_graph_as_union": not default_graphs}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self.ox.query(sparql, use_default_graph_as_union=True)
+            return self.ox.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc}") from None
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
 
     def update(self, sparql: str) -> None:
         try:

@@ -1,0 +1,1 @@
+"""The HTTP service: SPARQL 1.1 endpoint and REST API (FastAPI)."""

@@ -1,0 +1,90 @@
+"""A remote store: any server speaking the SPARQL 1.1 Protocol and Graph Store Protocol.
+
+The location is the server's base URL; the endpoints default to Oxigraph's layout
+(``/query``, ``/update``, ``/store``). The server must answer queries over the union of its
+named graphs by default (``oxigraph serve --union-default-graph``; Fuseki:
+``tdb2:unionDefaultGraph true``), as the embedded store does.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import httpx
+import pyoxigraph as ox
+
+from geokg.errors import QueryError, StoreUnavailable
+from geokg.store import QueryResult
+
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+class RemoteStore:
+    """The :class:`geokg.store.Store` interface over HTTP.
+
+    :param base_url: e.g. ``http://127.0.0.1:7878``
+    :param timeout: seconds to wait for the server on each request
+    """
+
+    def __init__(self, base_url: str, *, timeout: float = 60.0, query_path: str = "/query",
+                 update_path: str = "/update", store_path: str = "/store") -> None:
+        base = base_url.rstrip("/")
+        self.query_url, self.update_url, self.store_url = base + query_path, base + update_path, base + store_path
+        self.http = httpx.Client(timeout=timeout)
+
+    def _post(self, url: str, **kwargs: object) -> httpx.Response:
+        try:
+            return self.http.post(url, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"SPARQL server at {url} unreachable: {exc}") from None
+
+    def query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        form: list[tuple[str, str]] = [("query", sparql)]
+        form += [("default-graph-uri", g) for g in default_graphs or []]
+        form += [("named-graph-uri", g) for g in named_graphs or []]
+        response = self._post(self.query_url, data=form, headers={"Accept": _ACCEPT})
+        if response.status_code == 400:
+            raise QueryError(f"malformed query: {response.text.strip()}")
+        if response.status_code >= 300:
+            raise StoreUnavailable(f"SPARQL server answered {response.status_code}: {response.text.strip()[:500]}")
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        if media == "application/sparql-results+json":
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
+        if media == "application/n-triples":
+            # Give graph results the same type as the embedded store's: a QueryTriples.
+            scratch = ox.Store()
+            scratch.load(response.content, format=ox.RdfFormat.N_TRIPLES)
+            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        raise StoreUnavailable(f"SPARQL server answered with unexpected content type {media!r}")
+
+    def update(self, sparql: str) -> None:
+        response = self._post(self.update_url, content=sparql.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-update"})
+        if response.status_code == 400:
+            raise QueryError(f"malformed update: {response.text.strip()}")
+        if response.status_code >= 300:
+            raise StoreUnavailable(f"SPARQL server refused the update ({response.status_code}): {response.text.strip()[:500]}")
+
+    def graph_names(self) -> set[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return {row["g"].value for row in rows}  # type: ignore[union-attr]
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        if graph is None and not fmt.supports_datasets:
+            triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            triples.serialize(out, fmt)  # type: ignore[union-attr]
+            return
+        params = {"graph": graph} if graph else {}
+        try:
+            with self.http.stream("GET", self.store_url, params=params, headers={"Accept": fmt.media_type}) as response:
+                if response.status_code >= 300:
+                    raise StoreUnavailable(f"Graph Store GET answered {response.status_code}")
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"SPARQL server at {self.store_url} unreachable: {exc}") from None
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,0 +1,125 @@
+"""SHACL validation of paper graphs, with curator-readable messages.
+
+Shapes live in ``shapes/*.ttl``. A paper graph is validated together with a small, fixed
+context (the ontology's concepts and the catalogue), so the cost of validating one record
+does not depend on how many papers the store holds. Each violation becomes a
+:class:`RecordError` naming the record file, the record field and the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pyshacl import validate
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from geokg import resources
+from geokg.errors import RecordError
+from geokg.records import PaperRecord
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+GKS = Namespace("https://w3id.org/geokg/shapes#")
+
+#: Hash-IRI parts of a paper → the record field that holds them.
+_PART_FIELDS = (
+    (re.compile(r"#ma-(\d+)$"), "method_applications[{}]"),
+    (re.compile(r"#finding-(\d+)$"), "findings[{}]"),
+    (re.compile(r"#correction-(\d+)$"), "provenance.corrections[{}]"),
+    (re.compile(r"#question$"), "research_question"),
+)
+
+
+def read_shapes(names: tuple[str, ...] = ("paper", "catalogue", "concept")) -> Graph:
+    """Read shape files by name from ``shapes/``."""
+    graph = Graph()
+    for name in names:
+        graph.parse(resources.shapes_dir() / f"{name}.ttl", format="turtle")
+    return graph
+
+
+def _record_prefix(focus: Node) -> str:
+    text = str(focus)
+    for pattern, template in _PART_FIELDS:
+        match = pattern.search(text)
+        if match:
+            return template.format(*match.groups())
+    return ""
+
+
+def _rule(component: Node | None) -> str:
+    name = str(component or "").rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return name[:1].lower() + name[1:] if name else "shape"
+
+
+def _short(value: Node) -> str:
+    text = value.n3() if isinstance(value, URIRef) else repr(str(value))
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def violations(report: Graph, shapes: Graph, source: str) -> list[RecordError]:
+    """Turn a SHACL validation report into RecordErrors (sorted, one per result)."""
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        shape = report.value(result, SH.sourceShape)
+        message = str(report.value(result, SH.resultMessage) or "violates a shape")
+        field = str(shapes.value(shape, GKS.recordField) or "") if shape is not None else ""
+        prefix = _record_prefix(focus) if focus is not None else ""
+        path = ".".join(p for p in (prefix, field) if p)
+        rule = _rule(report.value(result, SH.sourceConstraintComponent))
+        value = report.value(result, SH.value)
+        detail = f" (value {_short(value)})" if value is not None and value != focus else ""
+        out.append(RecordError(source, path, f"{message}{detail} [rule: {rule}]"))
+    return sorted(out, key=str)
+
+
+def validation_context(*graphs: Graph) -> Graph:
+    """The triples that paper shapes look up outside the paper: types, subclasses, schemes.
+
+    Keeping the context to these few hundred triples makes validating a record cheap and
+    independent of the store's size.
+    """
+    context = Graph()
+    for graph in graphs:
+        for predicate in (RDF.type, RDFS.subClassOf, SKOS.inScheme):
+            for triple in graph.triples((None, predicate, None)):
+                context.add(triple)
+    return context
+
+
+@dataclass
+class Validator:
+    """Validates paper graphs against the shapes, within a small fixed context (see :func:`validation_context`)."""
+
+    context: Graph
+
+    @cached_property
+    def shapes(self) -> Graph:
+        return read_shapes(("paper",))
+
+    def check(self, record: PaperRecord, graph: Graph, source: str) -> list[RecordError]:
+        """Problems of one paper's graph; the signature of :data:`geokg.load.GraphCheck`."""
+        return self.check_graph(graph, source)
+
+    def check_graph(self, graph: Graph, source: str) -> list[RecordError]:
+        data = Graph()
+        data += self.context
+        data += graph
+        conforms, report, _ = validate(data, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True)
+        return [] if conforms else violations(report, self.shapes, source)
+
+
+def validate_graph(data: Graph, shape_names: tuple[str, ...], source: str) -> list[RecordError]:
+    """Validate a whole graph (ontology, catalogue or everything) against the named shape files."""
+    shapes = read_shapes(shape_names)
+    conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    return [] if conforms else violations(report, shapes, source)
+
+
+def shapes_files() -> list[Path]:
+    return sorted(resources.shapes_dir().glob("*.ttl"))

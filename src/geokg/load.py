@@ -112,10 +112,14 @@ def load_corpus(
 
     known = stored_checksums(store)
     pending: dict[str, str] = {}
-    for graph_iri, (checksum, build) in shared_graphs(corpus, iris, ontology_file, loaders).items():
+    shared = shared_graphs(corpus, iris, ontology_file, loaders)
+    for graph_iri, (checksum, build) in shared.items():
         if known.get(graph_iri) != checksum:
             pending[graph_iri] = build()
 
+    # A paper's graph depends on its record and, through derived categories, on the ontology and catalogue.
+    shared_sum = "".join(checksum for checksum, _ in shared.values()).encode()
+    dataset_types = {d.id: d.data_types for d in corpus.catalogue.datasets.values()}
     papers: dict[str, str] = {}
     for path in progress(list(corpus.papers)):
         record = corpus.papers[path]
@@ -123,11 +127,11 @@ def load_corpus(
             continue
         graph_iri = str(iris.paper_graph(record.id))
         papers[graph_iri] = record.id
-        checksum = _digest(iris.base.encode(), path.read_bytes())
+        checksum = _digest(iris.base.encode(), shared_sum, path.read_bytes())
         if known.get(graph_iri) == checksum:
             report.unchanged.append(record.id)
             continue
-        graph = paper_graph(record, index, iris, checksum)
+        graph = paper_graph(record, index, iris, dataset_types, checksum)
         problems = [p for check in checks for p in check(record, graph, str(path))]
         if problems:
             report.rejected.extend(problems)

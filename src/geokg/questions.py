@@ -117,6 +117,16 @@ def _term(param: Param, value: str, index: ConceptIndex, iris: Iris) -> str:
     return f'"{escaped}"'
 
 
+def _header_length(text: str) -> int:
+    """Characters taken by the leading comment lines (the header), which may mention WHERE."""
+    length = 0
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        length += len(line)
+    return length
+
+
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -138,7 +148,7 @@ def bind(question: Question, values: dict[str, str], index: ConceptIndex, iris: 
         rows.append(f"VALUES ?{param.name} {{ {_term(param, value, index, iris)} }}")
     if not rows:
         return question.text
-    match = _WHERE.search(question.text)
+    match = _WHERE.search(question.text, _header_length(question.text))
     if not match:
         raise QueryError(f"{question.name}: no WHERE clause to bind parameters in")
     block = "\n  " + "\n  ".join(rows) + "\n"

@@ -9,13 +9,14 @@ IRIs (``base`` is configurable, default ``https://w3id.org/geokg/``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV
 
 from geokg.corpus import Catalogue
-from geokg.ontology import ConceptIndex
+from geokg.ontology import ConceptIndex, derived_categories
 from geokg.records import PaperRecord, Text
 from geokg.vocab import DEFAULT_BASE, FABIO, GEODM, GKC, PRISM
 
@@ -63,8 +64,14 @@ def _add_text(graph: Graph, subject: URIRef, predicate: URIRef, text: Text) -> N
         graph.add((subject, predicate, Literal(text.zh, lang="zh")))
 
 
-def paper_graph(record: PaperRecord, index: ConceptIndex, iris: Iris, checksum: str = "") -> Graph:
-    """Return the triples of one paper (without graph name)."""
+def paper_graph(
+    record: PaperRecord, index: ConceptIndex, iris: Iris, dataset_types: Mapping[str, list[str]], checksum: str = ""
+) -> Graph:
+    """Return the triples of one paper (without graph name).
+
+    ``dataset_types`` gives the data types of each catalogued dataset; with the ontology's
+    hierarchy they determine the paper's derived report categories.
+    """
     g = Graph()
     paper = iris.paper(record.id)
     g.add((paper, RDF.type, GEODM.Paper))
@@ -108,6 +115,11 @@ def paper_graph(record: PaperRecord, index: ConceptIndex, iris: Iris, checksum: 
         _add_text(g, node, GEODM.text, finding)
     for section in record.report_sections:
         g.add((paper, GEODM.listedUnder, GKC[index.notation[section]]))
+    methods = [ma.method for ma in record.method_applications]
+    purposes = [p for ma in record.method_applications for p in ma.purposes]
+    data_types = [t for d in record.datasets for t in dataset_types.get(d, ())]
+    for category in sorted(derived_categories(index, methods, purposes, data_types)):
+        g.add((paper, GEODM.derivedCategory, GKC[category]))
 
     prov = record.provenance
     g.add((paper, PROV.wasDerivedFrom, iris.source(prov.source)))

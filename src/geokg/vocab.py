@@ -44,6 +44,7 @@ class GEODM(DefinedNamespace):
     studiesProcess: URIRef
     hasFinding: URIRef
     listedUnder: URIRef
+    derivedCategory: URIRef
     indicates: URIRef
     hasCorrection: URIRef
     text: URIRef

@@ -151,6 +151,38 @@ def import_report(report: Path, output: Path) -> None:
     click.echo(f"{len(written)} draft records written to {output}")
 
 
+@cli.command()
+@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries"]), help="Run only these checks (repeatable).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write check-report.json and check-report.junit.xml here.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of records to check (default: the bundled corpus).")
+@click.pass_context
+def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, strict: bool, loaders: Path | None) -> None:
+    """Run the consistency checks: syntax, records, SHACL, OWL reasoning, QC queries.
+
+    Exit code 0: all pass; 1: errors (or warnings with --strict); 2: the checker failed.
+    """
+    from geokg.checks import ERROR, WARNING, exit_code, run_checks, write_reports
+
+    runs = run_checks(list(only) or None, loaders)
+    for run in runs:
+        errors, warnings = run.count(ERROR), run.count(WARNING)
+        if run.crashed:
+            click.secho(f"✗ {run.name}: the check itself failed: {run.crashed}", fg="red")
+        elif errors:
+            click.secho(f"✗ {run.name}: {errors} error(s), {warnings} warning(s) ({run.seconds:.1f} s)", fg="red")
+        else:
+            click.secho(f"✓ {run.name}: ok, {warnings} warning(s) ({run.seconds:.1f} s)", fg="yellow" if warnings else "green")
+        for note in run.notes:
+            click.echo(f"    {note}")
+        for finding in run.findings:
+            click.echo(f"    {finding.severity:7} {finding.where}: {finding.message}")
+    if report_dir:
+        write_reports(runs, report_dir)
+        click.echo(f"reports written to {report_dir}")
+    ctx.exit(exit_code(runs, strict))
+
+
 @cli.command("questions")
 def list_questions() -> None:
     """List the named questions and their parameters."""
@@ -164,7 +196,9 @@ def list_questions() -> None:
 def main() -> None:
     """Entry point: known errors become one clear line and exit code 2."""
     try:
-        cli(standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of exiting.
+        code = cli(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geokg import resources
 from geokg.errors import RecordError
@@ -47,13 +48,16 @@ class Corpus:
         return self.catalogue_problems + self.problems
 
 
-def read_catalogue(loaders: Path) -> Catalogue:
-    """Read journals.yaml, sources.yaml and datasets/*.yaml of a loaders folder."""
-    return Catalogue(
-        journals=load_list(loaders / "journals.yaml", JournalRecord),
-        sources=load_list(loaders / "sources.yaml", SourceRecord),
-        datasets=load_datasets(loaders / "datasets"),
-    )
+def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
+    """Read journals.yaml, sources.yaml and datasets/*.yaml of a loaders folder; errors go to ``problems``."""
+    lists: dict[str, dict[str, Any]] = {}
+    for name, model in (("journals", JournalRecord), ("sources", SourceRecord)):
+        try:
+            lists[name] = load_list(loaders / f"{name}.yaml", model)
+        except RecordError as exc:
+            problems.append(exc)
+            lists[name] = {}
+    return Catalogue(lists["journals"], lists["sources"], load_datasets(loaders / "datasets", problems))
 
 
 def dataset_problems(catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
@@ -94,8 +98,9 @@ def read_corpus(loaders: Path | None = None, index: ConceptIndex | None = None) 
     """Read the whole corpus, collecting every problem instead of stopping at the first."""
     loaders = loaders or resources.loaders_dir()
     index = index or concept_index(read_ontology())
-    corpus = Corpus(read_catalogue(loaders))
-    corpus.catalogue_problems.extend(dataset_problems(corpus.catalogue, index))
+    catalogue_problems: list[RecordError] = []
+    corpus = Corpus(read_catalogue(loaders, catalogue_problems))
+    corpus.catalogue_problems = catalogue_problems + dataset_problems(corpus.catalogue, index)
     seen_doi: dict[str, Path] = {}
     for path in sorted((loaders / "records").glob("*.yaml")):
         try:

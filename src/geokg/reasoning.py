@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, XSD, Graph, Literal
 
 
 @dataclass
@@ -25,13 +25,26 @@ class ReasoningReport:
         return self.consistent and not self.unsatisfiable
 
 
+def owl2_compatible(graph: Graph) -> Graph:
+    """A copy whose literals use only OWL 2 datatypes: HermiT refuses xsd:date, so dates become strings.
+
+    No GeoKG axiom constrains dates, so this changes no reasoning result.
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in _NOT_OWL2:
+            o = Literal(str(o), datatype=XSD.string)
+        out.add((s, p, o))
+    return out
+
+
 def reason(graph: Graph) -> ReasoningReport:
     """Run HermiT over a graph (TBox and, if present, ABox); report what it finds."""
     import owlready2
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "geokg.owl"
-        graph.serialize(path, format="xml")
+        owl2_compatible(graph).serialize(path, format="xml")
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load()
         before = {(s, o) for s, _, o in world.as_rdflib_graph().triples((None, _RDF_TYPE, None))}
@@ -45,6 +58,5 @@ def reason(graph: Graph) -> ReasoningReport:
         return ReasoningReport(consistent=True, unsatisfiable=unsatisfiable, inferred_types=len(after - before))
 
 
-from rdflib import RDF  # noqa: E402  (kept next to its only use)
-
 _RDF_TYPE = RDF.type
+_NOT_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.time, XSD.duration}

@@ -152,12 +152,35 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise RecordError(str(path), "", f"cannot read file: {exc.strerror}") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise RecordError(str(path), "", f"not valid YAML{where}: {problem}") from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date-looking value that is no date (2026-13-45) stays text, for the model to report."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_lenient_timestamp)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -168,6 +191,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _parse(model: type[_Strict], data: Any, source: str) -> Any:
+    if data is None:
+        raise RecordError(source, "", "file is empty")
     if not isinstance(data, dict):
         raise RecordError(source, "", f"expected a mapping of fields, got {type(data).__name__}")
     try:
@@ -177,11 +202,40 @@ def _parse(model: type[_Strict], data: Any, source: str) -> Any:
         raise RecordError(source, _field_path(first["loc"]), _message(first)) from None
 
 
+#: What a pattern-checked field must look like, in a curator's words.
+_FORMS = {
+    "doi": "is not a DOI of the form 10.NNNN/suffix",
+    "id": "must be lower-case letters, digits, dots and hyphens",
+    "url": "is not an http(s) URL",
+    "report_sections": "is not a report section (2.1-2.3, 3.1-3.4, 4.1-4.10)",
+    "issn": "is not an ISSN of the form NNNN-NNNC",
+}
+
+
 def _message(error: Any) -> str:
-    if error["type"] == "extra_forbidden":
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    names = [part for part in loc if isinstance(part, str)]
+    if kind == "extra_forbidden":
         return "unknown field"
-    if error["type"] == "missing":
+    if kind == "missing":
         return "required field is missing"
+    if kind == "string_pattern_mismatch":
+        form = next((_FORMS[n] for n in reversed(names) if n in _FORMS), "does not have the expected form")
+        return f"{value!r} {form}"
+    if kind in ("too_short", "string_too_short"):
+        return "must not be empty" if kind == "string_too_short" else "must list at least one entry"
+    if kind == "list_type":
+        return f"must be a list, not {type(value).__name__}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of fields (such as en: and zh:), not {type(value).__name__}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"{value!r} is not a date written YYYY-MM-DD"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{value!r} must be at least {error['ctx'].get('ge', error['ctx'].get('gt'))}"
+    if kind in ("int_type", "int_parsing"):
+        return f"{value!r} is not a whole number"
+    if kind in ("string_type",):
+        return f"must be text, not {type(value).__name__}"
     return re.sub(r"^Value error, ", "", error["msg"])
 
 
@@ -195,13 +249,21 @@ def load_paper(path: Path) -> PaperRecord:
     return parse_paper(read_yaml(path), str(path))
 
 
-def load_datasets(folder: Path) -> dict[str, DatasetRecord]:
-    """Read every dataset of the catalogue folder, keyed by id (the file name)."""
+def load_datasets(folder: Path, problems: list[RecordError]) -> dict[str, DatasetRecord]:
+    """Read every dataset of the catalogue folder, keyed by id (the file name).
+
+    Each broken file adds its error to ``problems`` and is left out, so all are reported at once.
+    """
     out: dict[str, DatasetRecord] = {}
     for path in sorted(folder.glob("*.yaml")):
-        record: DatasetRecord = _parse(DatasetRecord, read_yaml(path), str(path))
+        try:
+            record: DatasetRecord = _parse(DatasetRecord, read_yaml(path), str(path))
+        except RecordError as exc:
+            problems.append(exc)
+            continue
         if record.id != path.stem:
-            raise RecordError(str(path), "id", f"must equal the file name {path.stem!r}")
+            problems.append(RecordError(str(path), "id", f"must equal the file name {path.stem!r}"))
+            continue
         out[record.id] = record
     return out
 

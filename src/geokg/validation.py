@@ -53,7 +53,9 @@ def _record_prefix(focus: Node) -> str:
 
 def _rule(component: Node | None) -> str:
     name = str(component or "").rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    return name[:1].lower() + name[1:] if name else "shape"
+    if not name:
+        return "shape"
+    return name if name.isupper() else name[:1].lower() + name[1:]
 
 
 def _short(value: Node) -> str:
@@ -68,7 +70,10 @@ def violations(report: Graph, shapes: Graph, source: str) -> list[RecordError]:
         focus = report.value(result, SH.focusNode)
         shape = report.value(result, SH.sourceShape)
         message = str(report.value(result, SH.resultMessage) or "violates a shape")
-        field = str(shapes.value(shape, GKS.recordField) or "") if shape is not None else ""
+        # The record field is annotated on the property shape, or on a SPARQL constraint.
+        constraint = report.value(result, SH.sourceConstraint)
+        annotated = [n for n in (constraint, shape) if n is not None and shapes.value(n, GKS.recordField) is not None]
+        field = str(shapes.value(annotated[0], GKS.recordField)) if annotated else ""
         prefix = _record_prefix(focus) if focus is not None else ""
         path = ".".join(p for p in (prefix, field) if p)
         rule = _rule(report.value(result, SH.sourceConstraintComponent))

@@ -36,3 +36,7 @@ class QueryError(GeoKGError):
 
 class StoreUnavailable(GeoKGError):
     """The store cannot be reached or opened."""
+
+
+class QueryTimeout(GeoKGError):
+    """A query ran over its time limit and was stopped."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geokg.vocab import DEFAULT_BASE
+
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "password", "xxx"}
 
 
 class Settings(BaseSettings):
@@ -22,6 +25,27 @@ class Settings(BaseSettings):
     """Address ``geokg serve`` binds to."""
     port: int = 8000
     """Port ``geokg serve`` listens on."""
+    query_timeout: float = 30.0
+    """Seconds a SPARQL query may run; an overrunning query is stopped and answered with 503."""
+    max_rows: int = 10_000
+    """Most solutions a SELECT/CONSTRUCT/DESCRIBE returns through ``/sparql`` (a LIMIT is added)."""
+    engine_memory_mb: int = 4096
+    """Address-space cap of the embedded query engine process, in MiB (0: none)."""
+    write_token: str = ""
+    """Bearer token that enables writes (SPARQL Update, Graph Store writes); empty: read-only."""
+    service_allowlist: list[str] = []
+    """Endpoints a SERVICE clause may call (exact IRIs or prefixes ending in '/'); empty: none."""
+    cors_origins: list[str] = []
+    """Origins allowed to call the API from a browser (``*`` for any)."""
+    max_request_bytes: int = 1_000_000
+    """Largest request body accepted."""
+
+    @model_validator(mode="after")
+    def _refuse_weak_tokens(self) -> Settings:
+        token = self.write_token
+        if token and (len(token) < 16 or token.lower() in _PLACEHOLDERS):
+            raise ValueError("GEOKG_WRITE_TOKEN must be at least 16 characters and not a placeholder")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""The application factory: opens the store for the app's lifetime, mounts the routers."""
+"""The application factory: starts (or connects to) the store for the app's lifetime."""
 
 from __future__ import annotations
 
@@ -6,39 +6,68 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from geokg import __version__
-from geokg.api.routers import sparql
+from geokg.api.deps import ProtocolError
+from geokg.api.routers import graph_store, sparql
+from geokg.engine import ManagedOxigraph
+from geokg.errors import StoreUnavailable
 from geokg.settings import Settings
-from geokg.store import Store, open_store
+from geokg.store.remote import RemoteStore
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; it opens (and closes) the configured store unless one is given."""
+def open_backend(settings: Settings) -> tuple[RemoteStore, ManagedOxigraph | None]:
+    """The store the service talks to: a managed engine on the store folder, or a remote server."""
+    if settings.backend == "sparql":
+        return RemoteStore(settings.store), None
+    engine = ManagedOxigraph(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20)
+    engine.start()
+    return RemoteStore(engine.url), engine
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; the store is opened when it starts and closed when it stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = store is None
-        app.state.store = store or open_store(settings.backend, settings.store)
+        app.state.store, app.state.engine = open_backend(settings)
         try:
             yield
         finally:
-            if owned:
-                app.state.store.close()
+            app.state.store.close()
+            if app.state.engine is not None:
+                app.state.engine.stop()
 
     app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan,
                   description="A knowledge graph of geoscience data mining: SPARQL 1.1 endpoint and REST API.")
     app.state.settings = settings
+    app.state.write_gate = None
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Accept", "Content-Type", "Authorization"])
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
 
-    @app.exception_handler(sparql.ProtocolError)
-    async def protocol_error(request: Request, exc: sparql.ProtocolError) -> PlainTextResponse:
-        return PlainTextResponse(exc.message, status_code=exc.status)
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            return PlainTextResponse(f"request body over the limit of {settings.max_request_bytes} bytes", status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(ProtocolError)
+    async def protocol_error(request: Request, exc: ProtocolError) -> Response:
+        return PlainTextResponse(exc.message, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:
+        return PlainTextResponse(f"the store is unavailable: {exc}", status_code=503, headers={"Retry-After": "5"})
 
     @app.get("/health", tags=["meta"], summary="Liveness and store reachability")
-    def health() -> dict[str, str]:
-        app.state.store.query("ASK { }")
-        return {"status": "ok"}
+    def health(request: Request) -> JSONResponse:
+        request.app.state.store.query("ASK { }")
+        return JSONResponse({"status": "ok", "version": __version__})
 
     return app

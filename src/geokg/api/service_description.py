@@ -6,20 +6,21 @@ import pyoxigraph as ox
 from fastapi.responses import Response
 
 from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_type
+from geokg.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 _RESULT_FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
 
 
-def service_description(endpoint: str, accept: str | None) -> Response:
+def service_description(endpoint: str, accept: str | None, settings: Settings) -> Response:
     """Describe the endpoint: query language, result formats, union default graph."""
     lines = [
         f"@prefix sd: <{SD}> .",
         f"@prefix fmt: <{FORMATS}> .",
         f"<{endpoint}#service> a sd:Service ;",
         f"  sd:endpoint <{endpoint}> ;",
-        "  sd:supportedLanguage sd:SPARQL11Query ;",
+        "  sd:supportedLanguage sd:SPARQL11Query" + (" , sd:SPARQL11Update ;" if settings.write_token else " ;"),
         "  sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;",
         "  sd:resultFormat " + " , ".join(f"fmt:{f}" for f in _RESULT_FORMAT_IRIS) + " ;",
         "  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .",

@@ -13,10 +13,21 @@ from typing import IO
 import httpx
 import pyoxigraph as ox
 
-from geokg.errors import QueryError, StoreUnavailable
+from geokg.errors import QueryError, QueryTimeout, StoreUnavailable
 from geokg.store import QueryResult
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+#: How Oxigraph's server ends a response whose query it cancelled (it has already sent 200).
+_CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+def _form(sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> dict[str, str | list[str]]:
+    form: dict[str, str | list[str]] = {"query": sparql}
+    if default_graphs:
+        form["default-graph-uri"] = list(default_graphs)
+    if named_graphs:
+        form["named-graph-uri"] = list(named_graphs)
+    return form
 
 
 class RemoteStore:
@@ -41,9 +52,7 @@ class RemoteStore:
     def query(
         self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
     ) -> QueryResult:
-        form: list[tuple[str, str]] = [("query", sparql)]
-        form += [("default-graph-uri", g) for g in default_graphs or []]
-        form += [("named-graph-uri", g) for g in named_graphs or []]
+        form = _form(sparql, default_graphs, named_graphs)
         response = self._post(self.query_url, data=form, headers={"Accept": _ACCEPT})
         if response.status_code == 400:
             raise QueryError(f"malformed query: {response.text.strip()}")
@@ -58,6 +67,28 @@ class RemoteStore:
             scratch.load(response.content, format=ox.RdfFormat.N_TRIPLES)
             return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
         raise StoreUnavailable(f"SPARQL server answered with unexpected content type {media!r}")
+
+    def forward_query(
+        self, sparql: str, accept: str, *, default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None, timeout: float | None = None,
+    ) -> tuple[int, str, bytes]:
+        """Send a query as the client asked for it; return the server's status, media type and body.
+
+        The body is the server's own serialisation, passed on unchanged.
+        :raises QueryTimeout: the server did not finish within ``timeout`` or cancelled the query
+        """
+        form = _form(sparql, default_graphs, named_graphs)
+        try:
+            response = self.http.post(self.query_url, data=form, headers={"Accept": accept},
+                                      timeout=timeout if timeout is not None else self.http.timeout)
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the query ran over the time limit of {timeout:g} s and was stopped") from None
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"SPARQL server at {self.query_url} unreachable: {exc}") from None
+        body = response.content
+        if response.status_code == 200 and body.endswith(_CANCELLED):
+            raise QueryTimeout("the query ran over the time limit and was cancelled by the store")
+        return response.status_code, response.headers.get("content-type", ""), body
 
     def update(self, sparql: str) -> None:
         response = self._post(self.update_url, content=sparql.encode("utf-8"),

@@ -1,95 +1,120 @@
-"""``/sparql``: the SPARQL 1.1 Protocol (query by GET, POST form, POST sparql-query)."""
+"""``/sparql``: the SPARQL 1.1 Protocol — query by GET, POST form and POST sparql-query;
+SPARQL Update by POST when a write token is configured; the Service Description on a bare GET."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import parse_qs
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from geokg.api.deps import StoreDep
+from geokg.api.deps import EngineDep, ProtocolError, SettingsDep, StoreDep, WriteAuthDep
 from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_type
 from geokg.api.service_description import service_description
-from geokg.errors import QueryError
+from geokg.api.writes import apply_update
+from geokg.errors import QueryError, QueryTimeout
+from geokg.settings import Settings
+from geokg.sparql_text import cap_results, outbound_targets, query_form
 
 router = APIRouter(tags=["sparql"])
 
 GraphParam = Annotated[list[str], Query(alias="default-graph-uri")]
 NamedParam = Annotated[list[str], Query(alias="named-graph-uri")]
+_FORM = "application/x-www-form-urlencoded"
 
 
-class ProtocolError(Exception):
-    """A request that breaks the protocol: status code and a message for the client."""
+def allowed_target(target: str, allowlist: list[str]) -> bool:
+    """Whether a SERVICE/LOAD target is allowlisted: exact IRI, or under an entry ending in '/'."""
+    if target.startswith(("?", "$")):
+        return False  # a variable endpoint could go anywhere
+    return any(target == entry or (entry.endswith("/") and target.startswith(entry)) for entry in allowlist)
 
-    def __init__(self, status: int, message: str) -> None:
-        self.status, self.message = status, message
-        super().__init__(message)
+
+def check_outbound(text: str, settings: Settings) -> None:
+    for target in outbound_targets(text):
+        if not allowed_target(target, settings.service_allowlist):
+            raise ProtocolError(403, f"outbound request to {target} refused: not in the SERVICE allowlist (GEOKG_SERVICE_ALLOWLIST)")
 
 
-def _respond(result: object, accept: str | None) -> Response:
-    if isinstance(result, ox.QueryTriples):
-        offered, table = list(GRAPH_TYPES), GRAPH_TYPES
-    else:
-        offered, table = list(RESULT_TYPES), RESULT_TYPES  # type: ignore[assignment]
-    media = choose(accept, offered)
+def run_query(request: Request, store: StoreDep, engine: EngineDep, settings: Settings,
+              text: str, graphs: list[str], named: list[str]) -> Response:
+    form = query_form(text)
+    offered = list(GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(RESULT_TYPES)
+    media = choose(request.headers.get("accept"), offered)
     if media is None:
-        raise ProtocolError(406, f"cannot answer in {accept!r}; available: {', '.join(offered)}")
-    body = result.serialize(format=table[media])  # type: ignore[attr-defined]
-    return Response(body, media_type=content_type(media), headers={"Vary": "Accept"})
-
-
-def run(store: StoreDep, request: Request, query: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+        raise ProtocolError(406, f"cannot answer a {form or 'SPARQL'} query in {request.headers.get('accept')!r}; available: {', '.join(offered)}")
+    check_outbound(text, settings)
+    sent, capped = cap_results(text, settings.max_rows)
+    generation = engine.generation if engine else 0
     try:
-        result = store.query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None)
-        return _respond(result, request.headers.get("accept"))
-    except QueryError as exc:
-        raise ProtocolError(400, str(exc)) from None
+        status, upstream_media, body = store.forward_query(  # type: ignore[attr-defined]
+            sent, media, default_graphs=graphs or None, named_graphs=named or None, timeout=settings.query_timeout)
+        if status == 400 and capped:
+            # Report the error against the query as the client wrote it, not the capped one.
+            status, upstream_media, body = store.forward_query(text, media, timeout=settings.query_timeout)  # type: ignore[attr-defined]
+    except QueryTimeout as exc:
+        if engine is not None:
+            engine.kill_and_restart(generation)  # the only way to really stop the query
+        raise ProtocolError(503, f"{exc}; narrow the query or raise GEOKG_QUERY_TIMEOUT") from None
+    if status == 400:
+        raise ProtocolError(400, f"malformed query: {body.decode('utf-8', 'replace').strip()}")
+    if status != 200:
+        raise ProtocolError(502 if status >= 500 else status, f"the store answered {status}: {body.decode('utf-8', 'replace').strip()[:500]}")
+    headers = {"Vary": "Accept"}
+    if capped:
+        headers["X-GeoKG-Result-Cap"] = str(settings.max_rows)
+    return Response(body, media_type=content_type(upstream_media.split(";")[0] or media), headers=headers)
 
 
 @router.get("/sparql", summary="SPARQL query (GET) or the service description")
 def sparql_get(
-    request: Request, store: StoreDep, default_graph_uri: GraphParam = [], named_graph_uri: NamedParam = [], query: str | None = None
+    request: Request, store: StoreDep, engine: EngineDep, settings: SettingsDep,
+    default_graph_uri: GraphParam = [], named_graph_uri: NamedParam = [], query: str | None = None,
 ) -> Response:
     """Run ``query``; without one, return the SPARQL 1.1 Service Description of this endpoint."""
     if query is None:
         if "update" in request.query_params:
             raise ProtocolError(400, "SPARQL Update must be sent by POST")
-        return service_description(str(request.url.replace(query="")), request.headers.get("accept"))
-    return run(store, request, query, default_graph_uri, named_graph_uri)
+        return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings)
+    return run_query(request, store, engine, settings, query, default_graph_uri, named_graph_uri)
 
 
-@router.post("/sparql", summary="SPARQL query (POST form-encoded or application/sparql-query)")
-async def sparql_post(request: Request, store: StoreDep) -> Response:
-    """Query in the body, as the protocol allows: form-encoded or ``application/sparql-query``."""
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"{what} is not UTF-8") from None
+
+
+@router.post("/sparql", summary="SPARQL query or update by POST")
+async def sparql_post(request: Request, store: StoreDep, engine: EngineDep, settings: SettingsDep, auth: WriteAuthDep) -> Response:
+    """Query: form-encoded ``query=`` or ``application/sparql-query``. Update (needs the write
+    token): form-encoded ``update=`` or ``application/sparql-update``."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     url_params = parse_qs(request.url.query)
-    if media == "application/x-www-form-urlencoded":
-        try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        except UnicodeDecodeError:
-            raise ProtocolError(400, "form body is not UTF-8") from None
+    if media == _FORM:
+        form = parse_qs(_decode(body, "form body"), keep_blank_values=True)
+        if "update" in form and "query" in form:
+            raise ProtocolError(400, "send either 'query' or 'update', not both")
         if "update" in form:
-            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not enabled")
+            if len(form["update"]) != 1:
+                raise ProtocolError(400, "the form must carry exactly one 'update' parameter")
+            auth.require()
+            return await run_in_threadpool(apply_update, request, form["update"][0])
         queries = form.get("query", [])
         if len(queries) != 1:
             raise ProtocolError(400, "the form must carry exactly one 'query' parameter")
-        text = queries[0]
-        graphs, named = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
+        text, graphs, named = queries[0], form.get("default-graph-uri", []), form.get("named-graph-uri", [])
     elif media == "application/sparql-query":
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ProtocolError(400, "query body is not UTF-8") from None
+        text = _decode(body, "query body")
         graphs, named = url_params.get("default-graph-uri", []), url_params.get("named-graph-uri", [])
     elif media == "application/sparql-update":
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not enabled")
+        auth.require()
+        return await run_in_threadpool(apply_update, request, _decode(body, "update body"))
     else:
         raise ProtocolError(
-            415, f"unsupported content type {media or '(none)'!r}: use application/x-www-form-urlencoded or application/sparql-query"
-        )
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(run, store, request, text, graphs, named)
+            415, f"unsupported content type {media or '(none)'!r}: use {_FORM}, application/sparql-query or application/sparql-update")
+    return await run_in_threadpool(run_query, request, store, engine, settings, text, graphs, named)

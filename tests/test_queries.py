@@ -69,6 +69,12 @@ def test_known_answers(path: Path, loaded_store: EmbeddedStore, index: ConceptIn
     assert answer_of(loaded_store, bind(question, {}, index)) == normalised_rows(expected)
 
 
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_files_run_as_they_are_with_their_defaults(path: Path, loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
+    question = parse_question(path)
+    assert answer_of(loaded_store, question.text) == answer_of(loaded_store, bind(question, {}, index))
+
+
 def _dois(store: Store, name: str, index: ConceptIndex, **values: str) -> set[str]:
     rows = store.query(bind(questions()[name], values, index))
     return {row["doi"].value for row in rows}  # type: ignore[union-attr]

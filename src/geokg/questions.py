@@ -4,13 +4,14 @@ Header lines (at the top of the file)::
 
     # title: Papers that use a method for a purpose on a data type
     # description: ...
-    # param: ?method method = bootstrap
+    # param: ?method method
     # returns: ?paper ?doi ?title
 
 A parameter has a type (a concept scheme: method, purpose, data-type, process, category;
-or journal, dataset, integer, string) and a default. Values are checked against their type
-and written as one ``VALUES`` block inside the top-level WHERE clause, from serialised terms:
-they are never pasted into the query text as given.
+or journal, dataset, integer, string). Its default is the query's own ``VALUES ?method { … }``
+line, so every file runs as it is (in any SPARQL client). Binding replaces that line with a
+value checked against the type and written as a serialised term: values are never pasted into
+the query text as given.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ CONCEPT_TYPES = {
     "category": "",
 }
 OTHER_TYPES = ("journal", "dataset", "integer", "string")
-_PARAM = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)(?:\s*=\s*(?P<default>\S+))?$")
+_PARAM = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)$")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,10 @@ def parse_question(path: Path) -> Question:
             ptype = match["type"]
             if ptype not in CONCEPT_TYPES and ptype not in OTHER_TYPES:
                 raise QueryError(f"{path.name}: parameter ?{match['name']} has unknown type {ptype!r}")
-            params.append(Param(match["name"], ptype, match["default"]))
+            default = _VALUES(match["name"]).search(text)
+            if not default:
+                raise QueryError(f"{path.name}: parameter ?{match['name']} has no 'VALUES ?{match['name']} {{ default }}' line")
+            params.append(Param(match["name"], ptype, _local_value(default["term"].strip())))
         elif key in ("title", "description", "returns"):
             meta[key] = (meta.get(key, "") + " " + value).strip()
     if "title" not in meta:
@@ -117,17 +121,19 @@ def _term(param: Param, value: str, index: ConceptIndex, iris: Iris) -> str:
     return f'"{escaped}"'
 
 
-def _header_length(text: str) -> int:
-    """Characters taken by the leading comment lines (the header), which may mention WHERE."""
-    length = 0
-    for line in text.splitlines(keepends=True):
-        if not line.startswith("#"):
-            break
-        length += len(line)
-    return length
+def _VALUES(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*VALUES[ \t]+\?{name}[ \t]*\{{(?P<term>[^}}\n]*)\}}[ \t]*$", re.MULTILINE)
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+def _local_value(term: str) -> str:
+    """The default as a user would type it: a concept or catalogue id, a number, or text."""
+    if term.startswith("gkc:"):
+        return term[4:]
+    if term.startswith("<") and term.endswith(">"):
+        return term[1:-1].rstrip("/").rsplit("/", 1)[-1]
+    if term.startswith('"') and term.endswith('"'):
+        return term[1:-1]
+    return term
 
 
 def bind(question: Question, values: dict[str, str], index: ConceptIndex, iris: Iris | None = None) -> str:
@@ -140,16 +146,11 @@ def bind(question: Question, values: dict[str, str], index: ConceptIndex, iris: 
     for name in values:
         if name not in names:
             raise QueryError(f"question {question.name!r} has no parameter {name!r}")
-    rows = []
+    text = question.text
     for param in question.params:
         value = values.get(param.name, param.default)
         if value is None:
             raise QueryError(f"question {question.name!r} needs a value for parameter {param.name!r}")
-        rows.append(f"VALUES ?{param.name} {{ {_term(param, value, index, iris)} }}")
-    if not rows:
-        return question.text
-    match = _WHERE.search(question.text, _header_length(question.text))
-    if not match:
-        raise QueryError(f"{question.name}: no WHERE clause to bind parameters in")
-    block = "\n  " + "\n  ".join(rows) + "\n"
-    return question.text[: match.end()] + block + question.text[match.end() :]
+        line = f"  VALUES ?{param.name} {{ {_term(param, value, index, iris)} }}"
+        text = _VALUES(param.name).sub(lambda _: line, text, count=1)
+    return text

@@ -19,9 +19,12 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path | None = None) -> None:
         try:
+            if path:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.ox = ox.Store(str(path)) if path else ox.Store()
         except OSError as exc:
-            raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from None
+            hint = " (is `geokg serve` running on it? stop it, or use --backend sparql)" if "lock" in str(exc).lower() else ""
+            raise StoreUnavailable(f"cannot open the store at {path}: {exc}{hint}") from None
         self.path = path
 
     def query(

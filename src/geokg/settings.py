@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     max_rows: int = 10_000
     """Most solutions a SELECT/CONSTRUCT/DESCRIBE returns through ``/sparql`` (a LIMIT is added)."""
     engine_memory_mb: int = 4096
-    """Address-space cap of the embedded query engine process, in MiB (0: none)."""
+    """Resident-memory cap of the embedded query engine process, in MiB (0: none); over it the engine is restarted."""
     write_token: str = ""
     """Bearer token that enables writes (SPARQL Update, Graph Store writes); empty: read-only."""
     service_allowlist: list[str] = []

@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from geokg import __version__
 from geokg.api.deps import ProtocolError
-from geokg.api.routers import graph_store, sparql
+from geokg.api.routers import ask, concepts, graph_store, ld, papers, questions, sparql, stats
 from geokg.engine import ManagedOxigraph
 from geokg.errors import StoreUnavailable
 from geokg.settings import Settings
@@ -25,6 +26,16 @@ def open_backend(settings: Settings) -> tuple[RemoteStore, ManagedOxigraph | Non
     engine = ManagedOxigraph(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20)
     engine.start()
     return RemoteStore(engine.url), engine
+
+
+_TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
+           413: "request too large", 415: "unsupported media type", 422: "invalid parameters", 503: "unavailable"}
+
+
+def problem(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document."""
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -49,6 +60,10 @@ def create_app(settings: Settings) -> FastAPI:
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    for router in (concepts.router, papers.router, stats.router, questions.router, ask.router):
+        app.include_router(router)
+
+    app.include_router(ld.router)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -59,11 +74,19 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(ProtocolError)
     async def protocol_error(request: Request, exc: ProtocolError) -> Response:
-        return PlainTextResponse(exc.message, status_code=exc.status, headers=exc.headers)
+        if request.url.path.startswith(("/sparql", "/store")):
+            # SPARQL clients expect plain text errors from the protocol endpoints.
+            return PlainTextResponse(exc.message, status_code=exc.status, headers=exc.headers)
+        return problem(exc.status, _TITLES.get(exc.status, "error"), exc.message, exc.headers)
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:
         return PlainTextResponse(f"the store is unavailable: {exc}", status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+        return problem(422, "invalid parameters", "; ".join(problems))
 
     @app.get("/health", tags=["meta"], summary="Liveness and store reachability")
     def health(request: Request) -> JSONResponse:

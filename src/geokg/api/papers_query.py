@@ -1,0 +1,118 @@
+"""Reading papers from the store for the REST routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from geokg.api.facets import PREFIXES
+from geokg.api.results import iri, literal, rows
+from geokg.store import Store
+
+
+def papers_using(store: Store, concept_iri: str) -> list[dict[str, Any]]:
+    """Papers that use a concept or a narrower one, as method, purpose, data type, process or category."""
+    term = iri(concept_iri)
+    found = rows(store.query(PREFIXES + f"""SELECT DISTINCT ?paper ?doi ?title ?issued ?journal WHERE {{
+        ?c skos:broader* {term} .
+        {{ ?paper geodm:hasMethodApplication/geodm:method ?c }} UNION {{ ?paper geodm:hasMethodApplication/geodm:purpose ?c }}
+        UNION {{ ?paper geodm:usesDataset/geodm:dataType ?c }} UNION {{ ?paper geodm:studiesProcess ?c }}
+        UNION {{ ?paper geodm:listedUnder ?c }}
+        ?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .
+        FILTER(LANG(?title) = "en") OPTIONAL {{ ?paper dcterms:issued ?issued }}
+    }} ORDER BY DESC(?issued) ?doi"""))
+    return [summary(r) for r in found]
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {"doi": row["doi"], "iri": row["paper"], "title": row["title"], "issued": row.get("issued"), "journal": row["journal"]}
+
+
+def paper_iri_for_doi(store: Store, doi: str) -> str | None:
+    found = rows(store.query(f"SELECT ?p WHERE {{ ?p <http://prismstandard.org/namespaces/basic/2.0/doi> {literal(doi)} }} LIMIT 1"))
+    if not found:
+        found = rows(store.query(f"SELECT ?p WHERE {{ ?p <http://prismstandard.org/namespaces/basic/2.0/doi> ?d "
+                                 f"FILTER(LCASE(?d) = {literal(doi.lower())}) }} LIMIT 1"))
+    return found[0]["p"] if found else None
+
+
+def paper_details(store: Store, paper: str) -> dict[str, Any]:
+    """Everything the graph knows about one paper, with concept labels, as JSON-ready data."""
+    term = iri(paper)
+    triples = store.query(PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
+                                                    ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl .
+                                                    ?g ?gp ?go . {term} geodm:inGraph ?g }}
+        WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} GRAPH ?g {{ ?s ?p ?o }}
+                 OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }}
+                 OPTIONAL {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
+                 OPTIONAL {{ GRAPH ?g {{ ?g ?gp ?go }} }} }}""")
+    g = Graph()
+    g.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")  # type: ignore[union-attr]
+    return _as_json(g, URIRef(paper))
+
+
+def _texts(g: Graph, s: URIRef, p: URIRef) -> dict[str, str]:
+    return {(o.language or ""): str(o) for o in g.objects(s, p)}
+
+
+def _labelled(g: Graph, node: Any) -> dict[str, Any]:
+    skos = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    labels = _texts(g, node, skos)
+    return {"id": str(node).rsplit("/", 1)[-1], "iri": str(node), "label_en": labels.get("en"), "label_zh": labels.get("zh")}
+
+
+def _as_json(g: Graph, paper: URIRef) -> dict[str, Any]:
+    geodm = "https://w3id.org/geokg/ontology#"
+    dct = "http://purl.org/dc/terms/"
+
+    def P(local: str, ns: str = geodm) -> URIRef:
+        return URIRef(ns + local)
+
+    def order(node: Any) -> int:
+        value = g.value(node, P("order"))
+        return int(value) if value is not None else 0
+
+    applications = []
+    for ma in sorted(g.objects(paper, P("hasMethodApplication")), key=order):
+        applications.append({
+            "order": order(ma),
+            "method": _labelled(g, g.value(ma, P("method"))),
+            "purposes": [_labelled(g, p) for p in sorted(g.objects(ma, P("purpose")))],
+            "inputs": sorted(str(d).rsplit("/", 1)[-1] for d in g.objects(ma, P("input"))),
+            "note": str(g.value(ma, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")) or "") or None,
+        })
+    datasets = []
+    for d in sorted(g.objects(paper, P("usesDataset"))):
+        datasets.append({"id": str(d).rsplit("/", 1)[-1], "iri": str(d), "name": _texts(g, d, URIRef(dct + "title")).get("en"),
+                         "data_types": [_labelled(g, t) for t in sorted(g.objects(d, P("dataType")))]})
+    question = g.value(paper, P("addresses"))
+    graph = g.value(paper, P("inGraph"))
+    journal = g.value(paper, P("publishedIn"))
+    return {
+        "iri": str(paper),
+        "doi": str(g.value(paper, URIRef("http://prismstandard.org/namespaces/basic/2.0/doi"))),
+        "url": str(g.value(paper, URIRef("http://purl.org/spar/fabio/hasURL"))),
+        "title": _texts(g, paper, URIRef(dct + "title")),
+        "journal": str(journal).rsplit("/", 1)[-1] if journal else None,
+        "issued": str(g.value(paper, URIRef(dct + "issued")) or "") or None,
+        "summary": _texts(g, paper, P("summary")),
+        "research_question": _texts(g, question, P("text")) if question else {},
+        "method_applications": applications,
+        "datasets": datasets,
+        "processes": [_labelled(g, x) for x in sorted(g.objects(paper, P("studiesProcess")))],
+        "findings": [_texts(g, f, P("text")) for f in sorted(g.objects(paper, P("hasFinding")), key=order)],
+        "report": {
+            "asserted": sorted(str(g.value(c, URIRef("http://www.w3.org/2004/02/skos/core#notation"))) for c in g.objects(paper, P("listedUnder"))),
+            "derived": sorted(str(g.value(c, URIRef("http://www.w3.org/2004/02/skos/core#notation"))) for c in g.objects(paper, P("derivedCategory"))),
+        },
+        "provenance": {
+            "source": str(g.value(paper, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) or ""),
+            "appendix_row": int(g.value(paper, P("reportRow"))) if g.value(paper, P("reportRow")) is not None else None,
+            "graph": str(graph) if graph else None,
+            "record_file": str(g.value(graph, URIRef(dct + "source"))) if graph else None,
+            "corrections": [{"field": str(g.value(c, P("field"))), "note": str(g.value(c, P("text")))}
+                            for c in sorted(g.objects(paper, P("hasCorrection")))],
+        },
+    }

@@ -48,12 +48,13 @@ def geokg_check(*args: str) -> subprocess.CompletedProcess[str]:
 def test_geokg_check_passes_on_the_bundled_data_and_writes_reports(tmp_path: Path) -> None:
     result = geokg_check("--report", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
-    for name in ("syntax", "records", "shacl", "reasoning", "queries"):
+    names = ["syntax", "records", "shacl", "reasoning", "queries", "links"]
+    for name in names:
         assert f"✓ {name}" in result.stdout
     runs = json.loads((tmp_path / "check-report.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in runs] == ["syntax", "records", "shacl", "reasoning", "queries"]
+    assert [r["name"] for r in runs] == names
     suites = ET.parse(tmp_path / "check-report.junit.xml").getroot()
-    assert len(suites.findall("testsuite")) == 5
+    assert len(suites.findall("testsuite")) == len(names)
     assert all(s.get("failures") == "0" for s in suites.findall("testsuite"))
 
 

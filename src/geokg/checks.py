@@ -149,12 +149,33 @@ def check_queries(ctx: Context) -> list[Finding]:
     return out
 
 
+def check_links(ctx: Context) -> list[Finding]:
+    """Mapping tables validate against SSSOM, and every mapped IRI exists, undeprecated, in its ontology."""
+    from rdflib.namespace import SKOS
+
+    from geokg.links import external_index, link_problems, mapping_files, ontologies_dir, read_table, schema_problems
+
+    files = mapping_files()
+    out = [Finding("links", ERROR, _relative(p.source), p.message) for f in files for p in schema_problems(f)]
+    folder = ontologies_dir()
+    if not folder.is_dir():
+        return out + [Finding("links", WARNING, str(folder), "local copies of the external ontologies not found "
+                                                           "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
+    known = {str(s) for s in ctx.ontology.subjects(SKOS.inScheme, None)}
+    known |= {f"https://w3id.org/geokg/dataset/{d}" for d in ctx.corpus.catalogue.datasets}
+    tables = [read_table(f) for f in files]
+    index = external_index(str(folder))
+    ctx.notes.append(f"{sum(len(t.rows) for t in tables)} mapping rows checked against {len(index.terms)} external terms")
+    return out + [Finding("links", ERROR, f"{_relative(p.source)} {p.field}", p.message) for p in link_problems(tables, known, index)]
+
+
 CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
     "syntax": check_syntax,
     "records": check_records,
     "shacl": check_shacl,
     "reasoning": check_reasoning,
     "queries": check_queries,
+    "links": check_links,
 }
 
 

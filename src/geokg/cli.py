@@ -101,14 +101,21 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="nquads", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice([*EXPORT_FORMATS, "sssom-tsv", "sssom-json"]), default="nquads", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: standard output).")
 @click.option("--graph", help="Export only this named graph.")
+@click.option("--mappings", is_flag=True, help="Export the SSSOM mapping tables (formats sssom-tsv, sssom-json).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None) -> None:
-    """Export the store (or one graph) as Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD."""
+def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None, mappings: bool) -> None:
+    """Export the store (or one graph) as Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD;
+    with --mappings, the mapping tables as SSSOM TSV or JSON."""
     import pyoxigraph as ox
 
+    if mappings or fmt.startswith("sssom"):
+        from geokg.links import export_mappings
+
+        export_mappings("json" if fmt == "sssom-json" else "tsv", output)
+        return
     rdf_format = RDF_FORMATS.get(fmt) or ox.RdfFormat.JSON_LD
     store = _open(ctx)
     try:
@@ -152,7 +159,7 @@ def import_report(report: Path, output: Path) -> None:
 
 
 @cli.command()
-@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries"]), help="Run only these checks (repeatable).")
+@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links"]), help="Run only these checks (repeatable).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write check-report.json and check-report.junit.xml here.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of records to check (default: the bundled corpus).")
@@ -181,6 +188,27 @@ def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, st
         write_reports(runs, report_dir)
         click.echo(f"reports written to {report_dir}")
     ctx.exit(exit_code(runs, strict))
+
+
+@cli.group()
+def link() -> None:
+    """Links to external ontologies."""
+
+
+@link.command("suggest")
+@click.argument("ontology_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="SSSOM TSV to write (default: standard output).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.8, show_default=True)
+def link_suggest(ontology_file: Path, output: Path | None, min_confidence: float) -> None:
+    """Suggest SSSOM rows by lexical matching of GeoKG labels against an ontology file (OWL, TTL, OBO, GCMD CSV)."""
+    from geokg.links import suggestions_table
+
+    text, count = suggestions_table(ontology_file, min_confidence)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{count} suggestions written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command("questions")

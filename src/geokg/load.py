@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from geokg import resources
 from geokg.corpus import Corpus, read_corpus
+from geokg.links import mapping_files, mapping_graph, read_table
 from geokg.errors import RecordError, ValidationFailed
 from geokg.ontology import ConceptIndex, concept_index, read_ontology
 from geokg.records import PaperRecord
@@ -67,7 +68,7 @@ def _with_checksum(graph: Graph, graph_iri: str, checksum: str) -> str:
 
 
 def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
-    """The ontology and catalogue graphs: IRI → (checksum, builder of their N-Triples)."""
+    """The ontology, catalogue and mapping graphs: IRI → (checksum, builder of their N-Triples)."""
     onto_bytes = ontology_file.read_bytes()
     onto_sum = _digest(onto_bytes)
     catalogue_files = [loaders / "journals.yaml", loaders / "sources.yaml", *sorted((loaders / "datasets").glob("*.yaml"))]
@@ -81,7 +82,14 @@ def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path
     def catalogue() -> str:
         return _with_checksum(catalogue_graph(corpus.catalogue, iris), str(iris.catalogue_graph), cat_sum)
 
-    return {str(ONTOLOGY_IRI): (onto_sum, ontology), str(iris.catalogue_graph): (cat_sum, catalogue)}
+    mapping_paths = mapping_files()
+    map_sum = _digest(*(p.name.encode() + p.read_bytes() for p in mapping_paths))
+
+    def mappings() -> str:
+        return _with_checksum(mapping_graph([read_table(p) for p in mapping_paths]), str(iris.mappings_graph), map_sum)
+
+    return {str(ONTOLOGY_IRI): (onto_sum, ontology), str(iris.catalogue_graph): (cat_sum, catalogue),
+            str(iris.mappings_graph): (map_sum, mappings)}
 
 
 def load_corpus(

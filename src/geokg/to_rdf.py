@@ -54,6 +54,10 @@ class Iris:
         return self._ns()["graph/catalogue"]
 
     @property
+    def mappings_graph(self) -> URIRef:
+        return self._ns()["graph/mappings"]
+
+    @property
     def paper_graph_prefix(self) -> str:
         return f"{self.base}graph/paper/"
 

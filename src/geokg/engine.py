@@ -81,12 +81,19 @@ class ManagedOxigraph:
             pass
         return 0
 
-    def _watch_memory(self) -> None:
+    def _supervise(self) -> None:
+        """Restart the engine when it dies or grows past its memory cap."""
         while not self._stopping.wait(0.25):
             generation = self.generation
-            if self.memory_limit and self._rss() > self.memory_limit:
-                log.warning("query engine over its memory cap (%d MiB); restarting", self.memory_limit >> 20)
-                self.kill_and_restart(generation)
+            try:
+                if self.process is not None and self.process.poll() is not None:
+                    log.warning("query engine exited (code %s); restarting", self.process.returncode)
+                    self.kill_and_restart(generation)
+                elif self.memory_limit and self._rss() > self.memory_limit:
+                    log.warning("query engine over its memory cap (%d MiB); restarting", self.memory_limit >> 20)
+                    self.kill_and_restart(generation)
+            except StoreUnavailable:
+                log.exception("query engine restart failed; trying again")
 
     def start(self) -> None:
         self.port = self.port or free_port()  # a restart keeps the address clients know
@@ -99,9 +106,9 @@ class ManagedOxigraph:
             self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
         self.generation += 1
         self._wait_ready()
-        if self.memory_limit and self._watchdog is None:
+        if self._watchdog is None:
             self._stopping.clear()
-            self._watchdog = threading.Thread(target=self._watch_memory, name="engine-memory-watchdog", daemon=True)
+            self._watchdog = threading.Thread(target=self._supervise, name="engine-supervisor", daemon=True)
             self._watchdog.start()
         log.info("query engine %s started on %s (generation %d)", self.process.pid, self.url, self.generation)
 
@@ -140,12 +147,12 @@ class ManagedOxigraph:
         Several requests may time out together; only the first restart for a generation acts.
         """
         with self._lock:
-            if generation != self.generation:
+            if generation != self.generation or self._stopping.is_set():
                 return
             if self.process is not None and self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-            log.warning("query engine killed to stop a query over the time limit; restarting")
+            log.warning("query engine killed or dead; restarting")
             self.start()
 
     def alive(self) -> bool:

@@ -135,3 +135,15 @@ def update_graphs(text: str) -> tuple[set[str], bool]:
                     if not any(t.kind == "word" and t.text.upper() == "WITH" for t in toks):
                         unnamed = True
     return named, unnamed
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest nesting of braces and parentheses (a parser's recursion depth, roughly)."""
+    depth = deepest = 0
+    for tok in tokens(text):
+        if tok.text in ("{", "("):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok.text in ("}", ")"):
+            depth -= 1
+    return deepest

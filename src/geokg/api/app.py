@@ -14,7 +14,7 @@ from geokg import __version__
 from geokg.api.deps import ProtocolError
 from geokg.api.routers import ask, concepts, graph_store, ld, papers, questions, sparql, stats
 from geokg.engine import ManagedOxigraph
-from geokg.errors import StoreUnavailable
+from geokg.errors import QueryError, StoreUnavailable
 from geokg.settings import Settings
 from geokg.store.remote import RemoteStore
 
@@ -78,6 +78,10 @@ def create_app(settings: Settings) -> FastAPI:
             # SPARQL clients expect plain text errors from the protocol endpoints.
             return PlainTextResponse(exc.message, status_code=exc.status, headers=exc.headers)
         return problem(exc.status, _TITLES.get(exc.status, "error"), exc.message, exc.headers)
+
+    @app.exception_handler(QueryError)
+    async def query_error(request: Request, exc: QueryError) -> Response:
+        return problem(400, "bad request", str(exc))
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> Response:

@@ -36,6 +36,7 @@ def literal(text: str) -> str:
 
 
 def iri(text: str) -> str:
+    """A SPARQL IRI term, after checking the text is a valid absolute IRI (RFC 3987)."""
     if any(c in text for c in '<>"{}|^`\\ \n'):
         raise ValueError(f"not an IRI: {text!r}")
-    return f"<{text}>"
+    return str(ox.NamedNode(text))  # raises ValueError on anything that is not an IRI

@@ -46,7 +46,10 @@ def context() -> JSONResponse:
 
 
 def describe(store: StoreDep, subject: str) -> Graph:
-    term = iri(subject)
+    try:
+        term = iri(subject)
+    except ValueError:
+        raise ProtocolError(404, f"no such resource: {subject!r} is not a valid IRI") from None
     triples = store.query(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
         {{ BIND({term} AS ?s) {term} ?p ?o }}
         UNION {{ {term} ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR({term}), "#"))) ?s ?p ?o }} }}""")

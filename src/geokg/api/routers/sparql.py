@@ -14,15 +14,18 @@ from geokg.api.deps import EngineDep, ProtocolError, SettingsDep, StoreDep, Writ
 from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_type
 from geokg.api.service_description import service_description
 from geokg.api.writes import apply_update
-from geokg.errors import QueryError, QueryTimeout
+from geokg.errors import QueryError, QueryTimeout, StoreUnavailable
 from geokg.settings import Settings
-from geokg.sparql_text import cap_results, outbound_targets, query_form
+from geokg.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
 
 router = APIRouter(tags=["sparql"])
 
 GraphParam = Annotated[list[str], Query(alias="default-graph-uri")]
 NamedParam = Annotated[list[str], Query(alias="named-graph-uri")]
 _FORM = "application/x-www-form-urlencoded"
+#: Deeper nesting than this is refused before it reaches the engine: Oxigraph's recursive
+#: parser overflows its stack (and aborts) somewhere below 10,000 levels.
+MAX_NESTING = 256
 
 
 def allowed_target(target: str, allowlist: list[str]) -> bool:
@@ -40,6 +43,8 @@ def check_outbound(text: str, settings: Settings) -> None:
 
 def run_query(request: Request, store: StoreDep, engine: EngineDep, settings: Settings,
               text: str, graphs: list[str], named: list[str]) -> Response:
+    if nesting_depth(text) > MAX_NESTING:
+        raise ProtocolError(400, f"the query nests groups or expressions deeper than {MAX_NESTING} levels")
     form = query_form(text)
     offered = list(GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(RESULT_TYPES)
     media = choose(request.headers.get("accept"), offered)
@@ -58,6 +63,12 @@ def run_query(request: Request, store: StoreDep, engine: EngineDep, settings: Se
         if engine is not None:
             engine.kill_and_restart(generation)  # the only way to really stop the query
         raise ProtocolError(503, f"{exc}; narrow the query or raise GEOKG_QUERY_TIMEOUT") from None
+    except StoreUnavailable:
+        if engine is not None and not engine.alive():
+            engine.kill_and_restart(generation)
+            raise ProtocolError(503, "the query engine stopped while answering and was restarted; retry the request",
+                                {"Retry-After": "1"}) from None
+        raise
     if status == 400:
         raise ProtocolError(400, f"malformed query: {body.decode('utf-8', 'replace').strip()}")
     if status != 200:

@@ -2,7 +2,9 @@
 
 Usage: .venv/bin/python bench/synthetic.py N OUT_DIR
 writes OUT_DIR/{journals.yaml,sources.yaml,datasets/,records/} — a loaders folder that
-`geokg load --loaders OUT_DIR` accepts (every record is valid under the shapes).
+`geokg load --loaders OUT_DIR` accepts (every record is valid under the shapes);
+       .venv/bin/python bench/synthetic.py --store N STORE_DIR
+stages a store with the bundled corpus plus N synthetic papers (for read benchmarks).
 Papers have 2-6 method applications, 1-4 datasets, 1-3 processes, findings in two languages.
 """
 
@@ -81,5 +83,37 @@ def write_loaders(n: int, out: Path, seed: int = 42) -> Path:
     return out
 
 
+
+
+def stage_store(n: int, folder: Path, seed: int = 42) -> Path:
+    """A store holding the bundled corpus plus ``n`` synthetic papers, for read benchmarks.
+
+    The bundled corpus goes through `geokg load`; the synthetic papers are written by the
+    loader's own graph writer (their validation is measured by bench/validation.py).
+    """
+    from geokg.load import load_corpus, write_graphs
+    from geokg.store.embedded import EmbeddedStore
+    from geokg.to_rdf import Iris, paper_graph
+
+    store = EmbeddedStore(folder)
+    load_corpus(store)
+    problems: list = []  # type: ignore[type-arg]
+    catalogue = read_catalogue(resources.loaders_dir(), problems)
+    types = {d.id: d.data_types for d in catalogue.datasets.values()}
+    index, iris = default_index(), Iris()
+    batch: dict[str, str] = {}
+    for record in records(n, seed):
+        batch[str(iris.paper_graph(record.id))] = paper_graph(record, index, iris, types).serialize(format="nt")
+        if len(batch) == 1000:
+            write_graphs(store, batch)
+            batch = {}
+    write_graphs(store, batch)
+    store.close()
+    return folder
+
+
 if __name__ == "__main__":
-    write_loaders(int(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--store":
+        stage_store(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        write_loaders(int(sys.argv[1]), Path(sys.argv[2]))

@@ -348,3 +348,19 @@ def test_every_write_route_needs_the_token(writable: LiveServer, route: tuple[st
     kwargs = {"data": {"update": "CLEAR GRAPH <x:y>"}} if path == "/sparql" else {"content": b"", "headers": {"Content-Type": "text/turtle"}}
     r = httpx.request(method, f"{writable.url}{path}", params={"graph": GRAPH} if path == "/store" else None, **kwargs)
     assert r.status_code == 401
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+def test_short_bounded_load_has_no_errors(bundled_store_dir: Path, tmp_path: Path) -> None:
+    """The CI version of bench/load.py: a second process drives every route for a few seconds."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import load
+
+    folder = tmp_path / "store"
+    shutil.copytree(bundled_store_dir, folder)
+    report = load.run(folder, seconds=5, clients=4, routes=list(load.ROUTES))
+    assert report["requests"] > 50
+    assert report["errors"] == 0 and report["error_rate"] == 0
+    assert all(r["requests"] > 0 for r in report["routes"].values())

@@ -95,6 +95,12 @@ class ConceptLookup:
                 if label.isupper() and label.isascii():
                     self.abbreviations.add(normalise(label))
         self.entries.sort(key=lambda e: -len(e[0]))
+        # Patterns for finding labels inside a question, compiled once.
+        self.patterns = [
+            (re.compile(rf"(?<![\w]){re.escape(label)}s?(?![\w])" if label.isascii() else re.escape(label)), label, cid)
+            for label, cid, _ in self.entries
+            if len(label) >= 2 and not (label.isascii() and len(label) < 3 and label not in self.abbreviations)
+        ]
 
     def search(self, query: str, scheme: str | None = None, limit: int = 10) -> list[Match]:
         """Concepts whose labels match ``query``, best first.
@@ -134,11 +140,10 @@ class ConceptLookup:
         taken: list[tuple[int, int]] = []
         found: list[tuple[Concept, str, tuple[int, int]]] = []
         seen: set[str] = set()
-        for label, cid, _ in self.entries:
-            if len(label) < 2 or (label.isascii() and len(label) < 3 and label not in self.abbreviations):
-                continue
-            pattern = rf"(?<![\w]){re.escape(label)}s?(?![\w])" if label.isascii() else re.escape(label)
-            for m in re.finditer(pattern, norm):
+        for pattern, label, cid in self.patterns:
+            if label.isascii() and label.split()[0] not in norm:
+                continue  # cheap pre-check before the regular expression
+            for m in pattern.finditer(norm):
                 span = (m.start(), m.end())
                 if any(a < span[1] and span[0] < b for a, b in taken):
                     continue

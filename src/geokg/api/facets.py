@@ -39,13 +39,17 @@ class Search:
     text: str | None = None
 
     def where(self) -> str:
-        parts = ["?paper a geodm:Paper ."]
+        # Selective facet patterns first (each expands its concept, then joins to papers):
+        # written the other way round, the engine would walk every paper first.
+        parts = []
         i = 0
         for facet, values in self.facets.items():
             for value in values:  # every value must hold (AND across values and facets)
                 parts.append(f"VALUES ?v_{i} {{ {iri(value)} }}")
                 parts.append(PATTERNS[facet].format(i=i))
                 i += 1
+        if not parts:
+            parts.append("?paper a geodm:Paper .")
         if self.year_from is not None or self.year_to is not None:
             parts.append("?paper dcterms:issued ?issuedYear .")
             if self.year_from is not None:
@@ -60,10 +64,14 @@ class Search:
         return "\n  ".join(parts)
 
     def page_query(self, limit: int, offset: int) -> str:
-        return (PREFIXES + "SELECT ?paper ?doi ?title ?issued ?journal WHERE {\n  { SELECT DISTINCT ?paper WHERE {\n  "
-                + self.where() + "\n  } }\n  ?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .\n"
-                "  FILTER(LANG(?title) = \"en\")\n  OPTIONAL { ?paper dcterms:issued ?issued }\n}\n"
-                f"ORDER BY DESC(?issued) ?doi\nLIMIT {int(limit)} OFFSET {int(offset)}")
+        """One page, newest first (ties by paper IRI, so pages are stable); only the page's papers
+        are fetched with their titles."""
+        return (PREFIXES + "SELECT ?paper ?doi ?title ?issued ?journal WHERE {\n"
+                "  { SELECT ?paper ?issued WHERE {\n    { SELECT DISTINCT ?paper WHERE {\n  " + self.where()
+                + "\n    } }\n    OPTIONAL { ?paper dcterms:issued ?issued }\n  } ORDER BY DESC(?issued) ?paper "
+                + f"LIMIT {int(limit)} OFFSET {int(offset)} }}\n"
+                "  ?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .\n"
+                "  FILTER(LANG(?title) = \"en\")\n}\nORDER BY DESC(?issued) ?paper")
 
     def count_query(self) -> str:
         return PREFIXES + "SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {\n  " + self.where() + "\n}"

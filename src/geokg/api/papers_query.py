@@ -41,13 +41,20 @@ def paper_iri_for_doi(store: Store, doi: str) -> str | None:
 def paper_details(store: Store, paper: str) -> dict[str, Any]:
     """Everything the graph knows about one paper, with concept labels, as JSON-ready data."""
     term = iri(paper)
+    found = rows(store.query(PREFIXES + f"SELECT ?g WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} }} LIMIT 1"))
+    if not found:
+        return {}
+    # The paper's own graph as a constant, and one branch per kind of fact, so that the engine
+    # reads that graph only and no branch multiplies another's solutions.
+    graph = iri(found[0]["g"])
     triples = store.query(PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
                                                     ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl .
-                                                    ?g ?gp ?go . {term} geodm:inGraph ?g }}
-        WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} GRAPH ?g {{ ?s ?p ?o }}
-                 OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }}
-                 OPTIONAL {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
-                 OPTIONAL {{ GRAPH ?g {{ ?g ?gp ?go }} }} }}""")
+                                                    {graph} ?gp ?go . {term} geodm:inGraph {graph} }}
+        WHERE {{
+          {{ GRAPH {graph} {{ ?s ?p ?o }} OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }} }}
+          UNION {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
+          UNION {{ GRAPH {graph} {{ {graph} ?gp ?go }} }}
+        }}""")
     g = Graph()
     g.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")  # type: ignore[union-attr]
     return _as_json(g, URIRef(paper))

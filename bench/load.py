@@ -1,0 +1,164 @@
+"""A bounded load test from a second process: concurrent clients on 127.0.0.1 for N seconds.
+
+Usage: .venv/bin/python bench/load.py [--seconds 60] [--clients 8] [--store DIR] [--routes all|rest|sparql]
+Starts `geokg serve` on the store (default: the bundled corpus, loaded fresh), runs the load
+generator in a separate process, and reports requests, error rate, p50/p95/p99 per route,
+requests/s, and the resident memory of the API and engine processes before and after.
+Writes bench/results/load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from geokg.engine import free_port  # noqa: E402
+
+EXAMPLE = (ROOT / "queries" / "papers-by-method-purpose-datatype.rq").read_text(encoding="utf-8")
+ROUTES = {
+    "/papers/{doi}": ("GET", "/papers/10.1038/s41561-024-01517-y", None),
+    "/concepts?q=": ("GET", "/concepts?q=random%20forests", None),
+    "/ask": ("GET", "/ask?q=which%20papers%20use%20bootstrap%20uncertainty%20on%20satellite%20data", None),
+    "/papers 2 facets": ("GET", "/papers?method=resampling&data_type=remote-sensing", None),
+    "/sparql example": ("POST", "/sparql", EXAMPLE),
+    "/questions/{name}": ("GET", "/questions/papers-by-method?method=random-forest", None),
+}
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in open(f"/proc/{pid}/status", encoding="ascii"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def generate(url: str, routes: list[str], seconds: float, clients: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """The load generator (runs in its own process): each client cycles through the routes."""
+    results: dict[str, list[float]] = {r: [] for r in routes}
+    errors: dict[str, int] = {r: 0 for r in routes}
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=url, timeout=60) as http:
+            i = offset
+            while time.monotonic() < stop:
+                name = routes[i % len(routes)]
+                i += 1
+                method, path, body = ROUTES[name]
+                start = time.perf_counter()
+                try:
+                    if method == "POST":
+                        r = http.post(path, data={"query": body}, headers={"Accept": "application/sparql-results+json"})
+                    else:
+                        r = http.get(path)
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    results[name].append(elapsed)
+                    if not ok:
+                        errors[name] += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((results, errors))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def run(store: Path, seconds: float, clients: int, routes: list[str]) -> dict:  # type: ignore[type-arg]
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "geokg", "--store", str(store), "serve", "--no-load", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        for name in routes:  # warm up every route once
+            method, path, body = ROUTES[name]
+            httpx.request(method, url + path, data={"query": body} if body else None, timeout=60)
+        pids = [server.pid, *children(server.pid)]
+        before = {pid: rss_mb(pid) for pid in pids}
+        queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+        worker = multiprocessing.Process(target=generate, args=(url, routes, seconds, clients, queue))
+        start = time.monotonic()
+        worker.start()
+        results, errors = queue.get(timeout=seconds + 300)
+        worker.join()
+        wall = time.monotonic() - start
+        after = {pid: rss_mb(pid) for pid in pids}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    total = sum(len(v) for v in results.values())
+    return {
+        "seconds": round(wall, 1), "clients": clients, "requests": total, "errors": sum(errors.values()),
+        "error_rate": round(sum(errors.values()) / max(1, total), 5), "requests_per_s": round(total / wall, 1),
+        "rss_mb_before": {str(k): round(v, 1) for k, v in before.items()}, "rss_mb_after": {str(k): round(v, 1) for k, v in after.items()},
+        "routes": {name: {"requests": len(v), "errors": errors[name], "p50_ms": round(statistics.median(v), 2) if v else None,
+                          "p95_ms": round(percentile(v, 0.95), 2), "p99_ms": round(percentile(v, 0.99), 2),
+                          "requests_per_s": round(len(v) / wall, 1)} for name, v in results.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--route", action="append", choices=list(ROUTES), help="only these routes (repeatable)")
+    parser.add_argument("--out", default="load.json")
+    args = parser.parse_args()
+    tmp = tempfile.TemporaryDirectory()
+    store = args.store
+    if store is None:
+        store = Path(tmp.name) / "store"
+        subprocess.run([sys.executable, "-m", "geokg", "--store", str(store), "load"], check=True, capture_output=True)
+    report = run(store, args.seconds, args.clients, args.route or list(ROUTES))
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"{report['requests']} requests in {report['seconds']} s from {report['clients']} clients: "
+          f"{report['requests_per_s']} req/s, error rate {report['error_rate']}")
+    print("| route | requests | errors | p50 ms | p95 ms | p99 ms | req/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, r in report["routes"].items():
+        print(f"| {name} | {r['requests']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['requests_per_s']} |")
+    print(f"RSS MiB before {report['rss_mb_before']} after {report['rss_mb_after']}")
+
+
+if __name__ == "__main__":
+    main()

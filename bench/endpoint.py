@@ -57,6 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--store", type=Path, help="an existing store folder (default: load the bundled corpus)")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--question", action="append", help="only these named questions (repeatable)")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     store_dir = args.store or Path(tmp.name) / "store"
@@ -65,7 +66,7 @@ def main() -> None:
         load_corpus(store)
         store.close()
     index = default_index()
-    texts = {name: bind(q, {}, index) for name, q in sorted(questions().items())}
+    texts = {name: bind(q, {}, index) for name, q in sorted(questions().items()) if not args.question or name in args.question}
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "geokg", "--store", str(store_dir), "serve", "--no-load", "--port", str(port)],

@@ -98,7 +98,8 @@ def test_loader_killed_at_random_points_leaves_no_half_paper(tmp_path: Path, bun
     for q in expected.ox.quads_for_pattern(None, None, None, None):
         by_graph.setdefault(q.graph_name.value, set()).add(str(q))
     rng = random.Random(7)
-    for trial in range(4):
+    # bench: GEOKG_CRASH_TRIALS=50 .venv/bin/python -m pytest tests/test_reliability.py -k loader_killed
+    for trial in range(int(os.environ.get("GEOKG_CRASH_TRIALS", "4"))):
         folder = tmp_path / f"trial{trial}"
         proc = subprocess.Popen([sys.executable, "-m", "geokg", "--store", str(folder / "store"), "load"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -29,6 +29,11 @@ PATTERNS = {
 }
 
 
+#: Facets from usually most to least selective: the engine joins in the order written, and the
+#: example question ran 1.3 s with data type first and 0.11 s with method first (10k papers).
+PRIORITY = ("dataset", "method", "process", "section", "derived_section", "purpose", "journal", "data_type")
+
+
 @dataclass
 class Search:
     """A paper search: facets (each a list of alternatives), years, text, page."""
@@ -43,7 +48,7 @@ class Search:
         # written the other way round, the engine would walk every paper first.
         parts = []
         i = 0
-        for facet, values in self.facets.items():
+        for facet, values in sorted(self.facets.items(), key=lambda item: PRIORITY.index(item[0])):
             for value in values:  # every value must hold (AND across values and facets)
                 parts.append(f"VALUES ?v_{i} {{ {iri(value)} }}")
                 parts.append(PATTERNS[facet].format(i=i))

@@ -12,7 +12,6 @@ import argparse
 import json
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,8 +22,10 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from geokg.engine import free_port  # noqa: E402
+from serving import served  # noqa: E402
+
 from geokg.load import load_corpus  # noqa: E402
 from geokg.ontology import default_index  # noqa: E402
 from geokg.questions import bind, questions  # noqa: E402
@@ -68,26 +69,12 @@ def main() -> None:
     index = default_index()
     texts = {name: bind(q, {}, index) for name, q in sorted(questions().items()) if not args.question or name in args.question}
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "geokg", "--store", str(store_dir), "serve", "--no-load", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        with httpx.Client(base_url=url, timeout=60) as client:
-            http_times = {
-                name: timed(lambda t=text: checked(client.post("/sparql", data={"query": t},
-                                                               headers={"Accept": "application/sparql-results+json"})), args.runs)
-                for name, text in texts.items()
-            }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served(store_dir) as (_, url), httpx.Client(base_url=url, timeout=60) as client:
+        http_times = {
+            name: timed(lambda t=text: checked(client.post("/sparql", data={"query": t},
+                                                           headers={"Accept": "application/sparql-results+json"})), args.runs)
+            for name, text in texts.items()
+        }
 
     raw = EmbeddedStore(store_dir)
     raw_times = {

@@ -24,8 +24,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from geokg.engine import free_port  # noqa: E402
+from serving import served  # noqa: E402
+
 
 EXAMPLE = (ROOT / "queries" / "papers-by-method-purpose-datatype.rq").read_text(encoding="utf-8")
 ROUTES = {
@@ -96,17 +98,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(store: Path, seconds: float, clients: int, routes: list[str]) -> dict:  # type: ignore[type-arg]
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "geokg", "--store", str(store), "serve", "--no-load", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with served(store) as (server, url):
         for name in routes:  # warm up every route once
             method, path, body = ROUTES[name]
             httpx.request(method, url + path, data={"query": body} if body else None, timeout=60)
@@ -120,9 +112,6 @@ def run(store: Path, seconds: float, clients: int, routes: list[str]) -> dict:  
         worker.join()
         wall = time.monotonic() - start
         after = {pid: rss_mb(pid) for pid in pids}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     total = sum(len(v) for v in results.values())
     return {
         "seconds": round(wall, 1), "clients": clients, "requests": total, "errors": sum(errors.values()),

@@ -67,7 +67,6 @@ def quads(store: EmbeddedStore) -> set[ox.Quad]:
 # --- live servers ---------------------------------------------------------------------------
 
 import socket
-import subprocess
 import threading
 import time
 

@@ -20,7 +20,7 @@ from geokg import resources
 from geokg.corpus import Corpus, read_corpus
 from geokg.links import mapping_files, mapping_graph, read_table
 from geokg.errors import RecordError, ValidationFailed
-from geokg.ontology import ConceptIndex, concept_index, read_ontology
+from geokg.ontology import concept_index, read_ontology
 from geokg.records import PaperRecord
 from geokg.store import Store, replace_graphs_update
 from geokg.to_rdf import Iris, catalogue_graph, paper_graph

@@ -57,13 +57,8 @@ def _upper_words(toks: list[Token]) -> list[str]:
 
 def query_form(text: str) -> str | None:
     """SELECT, CONSTRUCT, DESCRIBE or ASK; None for something else (an update, or garbage)."""
-    for word in _upper_words(tokens(text)):
-        if word in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
-            return word
-        if word not in ("PREFIX", "BASE"):
-            # The prologue holds only PREFIX/BASE declarations (and their names and IRIs).
-            continue
-    return None
+    # The prologue holds only PREFIX/BASE declarations: the first form keyword is the form.
+    return next((w for w in _upper_words(tokens(text)) if w in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")), None)
 
 
 def cap_results(text: str, cap: int) -> tuple[str, bool]:
@@ -116,10 +111,8 @@ def update_graphs(text: str) -> tuple[set[str], bool]:
         if word in ("GRAPH", "WITH", "INTO", "TO") and nxt is not None:
             if nxt.kind == "iri":
                 named.add(nxt.text[1:-1])
-            elif word != "TO" or nxt.text.upper() != "DEFAULT":
-                unnamed = True
             else:
-                unnamed = True
+                unnamed = True  # a variable graph, or TO DEFAULT
         if word in ("DEFAULT", "ALL", "NAMED") and i > 0 and toks[i - 1].text.upper() in ("CLEAR", "DROP", "SILENT", "ADD", "MOVE", "COPY", "TO"):
             unnamed = True
     # Triples in INSERT/DELETE blocks outside any GRAPH go to the default graph.

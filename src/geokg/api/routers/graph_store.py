@@ -65,24 +65,24 @@ def _loader(body: bytes, media: str, graph: str, replace: bool):  # type: ignore
     return change
 
 
-@router.put("/store", status_code=204, summary="Graph Store Protocol: replace a paper graph")
-async def put_graph(request: Request, auth: WriteAuthDep) -> Response:
-    """Replace a paper graph with the body (validated; nothing changes if it is invalid)."""
+async def _write_body(request: Request, auth: WriteAuthDep, replace: bool) -> Response:
     auth.require()
     graph = _graph_param(request)
     body = await _body_graph(request)
     media = request.headers["content-type"].split(";")[0].strip().lower()
-    return await run_in_threadpool(gate(request).write, {graph}, _loader(body, media, graph, replace=True))
+    return await run_in_threadpool(gate(request).write, {graph}, _loader(body, media, graph, replace=replace))
+
+
+@router.put("/store", status_code=204, summary="Graph Store Protocol: replace a paper graph")
+async def put_graph(request: Request, auth: WriteAuthDep) -> Response:
+    """Replace a paper graph with the body (validated; nothing changes if it is invalid)."""
+    return await _write_body(request, auth, replace=True)
 
 
 @router.post("/store", status_code=204, summary="Graph Store Protocol: add triples to a paper graph")
 async def post_graph(request: Request, auth: WriteAuthDep) -> Response:
     """Merge the body into a paper graph (validated; nothing changes if the result is invalid)."""
-    auth.require()
-    graph = _graph_param(request)
-    body = await _body_graph(request)
-    media = request.headers["content-type"].split(";")[0].strip().lower()
-    return await run_in_threadpool(gate(request).write, {graph}, _loader(body, media, graph, replace=False))
+    return await _write_body(request, auth, replace=False)
 
 
 @router.delete("/store", status_code=204, summary="Graph Store Protocol: delete a paper graph")

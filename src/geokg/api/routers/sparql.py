@@ -14,7 +14,7 @@ from geokg.api.deps import EngineDep, ProtocolError, SettingsDep, StoreDep, Writ
 from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_type
 from geokg.api.service_description import service_description
 from geokg.api.writes import apply_update
-from geokg.errors import QueryError, QueryTimeout, StoreUnavailable
+from geokg.errors import QueryTimeout, StoreUnavailable
 from geokg.settings import Settings
 from geokg.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
 

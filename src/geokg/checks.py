@@ -153,6 +153,8 @@ def check_links(ctx: Context) -> list[Finding]:
     """Mapping tables validate against SSSOM, and every mapped IRI exists, undeprecated, in its ontology."""
     from rdflib.namespace import SKOS
 
+    from geokg.vocab import GKD
+
     from geokg.links import external_index, link_problems, mapping_files, ontologies_dir, read_table, schema_problems
 
     files = mapping_files()
@@ -162,7 +164,7 @@ def check_links(ctx: Context) -> list[Finding]:
         return out + [Finding("links", WARNING, str(folder), "local copies of the external ontologies not found "
                                                            "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
     known = {str(s) for s in ctx.ontology.subjects(SKOS.inScheme, None)}
-    known |= {f"https://w3id.org/geokg/dataset/{d}" for d in ctx.corpus.catalogue.datasets}
+    known |= {str(GKD[d]) for d in ctx.corpus.catalogue.datasets}
     tables = [read_table(f) for f in files]
     index = external_index(str(folder))
     ctx.notes.append(f"{sum(len(t.rows) for t in tables)} mapping rows checked against {len(index.terms)} external terms")

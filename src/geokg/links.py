@@ -26,6 +26,7 @@ from rdflib.namespace import SKOS
 from geokg import resources
 from geokg.errors import RecordError
 from geokg.lookup import normalise
+from geokg.vocab import GKC, GKD
 
 log = logging.getLogger(__name__)
 
@@ -300,15 +301,15 @@ def geokg_labels() -> dict[str, list[tuple[str, bool]]]:
                 out.setdefault(str(s), []).append((str(label), preferred))
     problems: list[RecordError] = []
     for dataset in load_datasets(resources.datasets_dir(), problems).values():
-        out.setdefault(f"https://w3id.org/geokg/dataset/{dataset.id}", []).append((dataset.name.en, True))
+        out.setdefault(str(GKD[dataset.id]), []).append((dataset.name.en, True))
     return out
 
 
 def suggestions_table(path: Path, minimum: float) -> tuple[str, int]:
     """Candidate mappings against one ontology file, as an SSSOM/TSV text for a curator."""
     found = suggest(geokg_labels(), read_vocabulary(path), minimum)
-    converter = curies.Converter.from_prefix_map({"gkc": "https://w3id.org/geokg/concept/", "gkd": "https://w3id.org/geokg/dataset/"})
-    lines = ["# curie_map:", "#   gkc: https://w3id.org/geokg/concept/", "#   gkd: https://w3id.org/geokg/dataset/",
+    converter = curies.Converter.from_prefix_map({"gkc": str(GKC), "gkd": str(GKD)})
+    lines = ["# curie_map:", f"#   gkc: {GKC}", f"#   gkd: {GKD}",
              "#   semapv: https://w3id.org/semapv/vocab/", "#   skos: http://www.w3.org/2004/02/skos/core#",
              f"# mapping_set_id: https://w3id.org/geokg/mappings/suggested/{path.name}",
              "# license: https://creativecommons.org/licenses/by/4.0/",

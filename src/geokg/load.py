@@ -167,15 +167,19 @@ def load_corpus(
     return report
 
 
+def doi_taken(store: Store, doi: str, own_graph: str, source: str) -> list[RecordError]:
+    """The error if another paper graph in the store already holds ``doi`` (an indexed lookup)."""
+    literal = doi.replace("\\", "\\\\").replace('"', '\\"')
+    rows = store.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?p <{PRISM.doi}> "{literal}" }} }}')
+    others = sorted(row["g"].value for row in rows if row["g"].value != own_graph)  # type: ignore[union-attr]
+    return [RecordError(source, "doi", f"DOI {doi} is already used by {others[0]} [rule: unique DOI]")] if others else []
+
+
 def doi_unique_in(store: Store, iris: Iris) -> GraphCheck:
     """A check that no other paper graph in the store already holds the record's DOI."""
 
     def check(record: PaperRecord, graph: Graph, source: str) -> list[RecordError]:
-        own = str(iris.paper_graph(record.id))
-        literal = record.doi.replace("\\", "\\\\").replace('"', '\\"')
-        rows = store.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?p <{PRISM.doi}> "{literal}" }} }}')
-        others = sorted(row["g"].value for row in rows if row["g"].value != own)  # type: ignore[union-attr]
-        return [RecordError(source, "doi", f"DOI {record.doi} is already used by {others[0]} [rule: unique DOI]")] if others else []
+        return doi_taken(store, record.doi, str(iris.paper_graph(record.id)), source)
 
     return check
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from geokg.store import Store
+from geokg.vocab import GKC
 
 _SCHEMES = {
     "https://w3id.org/geokg/concept/methods": "method",
@@ -21,7 +22,7 @@ _SCHEMES = {
     "https://w3id.org/geokg/concept/research-focus": "research-focus",
     "https://w3id.org/geokg/concept/data-categories": "data-category",
 }
-CONCEPT_NS = "https://w3id.org/geokg/concept/"
+CONCEPT_NS = str(GKC)
 
 
 def normalise(text: str) -> str:

@@ -13,6 +13,11 @@ from pathlib import Path
 from rdflib import RDF, XSD, Graph, Literal
 
 
+_RDF_TYPE = RDF.type
+#: Datatypes outside the OWL 2 datatype map, which HermiT refuses.
+_NOT_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.time, XSD.duration}
+
+
 @dataclass
 class ReasoningReport:
     consistent: bool
@@ -58,5 +63,3 @@ def reason(graph: Graph) -> ReasoningReport:
         return ReasoningReport(consistent=True, unsatisfiable=unsatisfiable, inferred_types=len(after - before))
 
 
-_RDF_TYPE = RDF.type
-_NOT_OWL2 = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.time, XSD.duration}

@@ -8,6 +8,8 @@ from rdflib.namespace import DefinedNamespace
 ONTOLOGY_IRI = URIRef("https://w3id.org/geokg/ontology")
 GKC = Namespace("https://w3id.org/geokg/concept/")
 DEFAULT_BASE = "https://w3id.org/geokg/"
+#: Datasets under the default base (the mapping tables use this namespace).
+GKD = Namespace(DEFAULT_BASE + "dataset/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 

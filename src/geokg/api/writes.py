@@ -17,6 +17,7 @@ from rdflib import Graph
 
 from geokg.api.deps import ProtocolError
 from geokg.errors import RecordError
+from geokg.load import doi_taken
 from geokg.sparql_text import outbound_targets, update_graphs
 from geokg.store import Store, replace_graphs_update
 from geokg.to_rdf import Iris
@@ -71,11 +72,7 @@ class WriteGate:
             g.parse(data=data, format="nt")
             out += self.validator.check_graph(g, graph)
             for doi in g.objects(None, PRISM.doi):
-                escaped = str(doi).replace("\\", "\\\\").replace('"', '\\"')
-                rows = self.store.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?p <{PRISM.doi}> "{escaped}" }} }}')
-                others = [r["g"].value for r in rows if r["g"].value != graph]  # type: ignore[union-attr]
-                if others:
-                    out.append(RecordError(graph, "doi", f"DOI {doi} is already used by {others[0]} [rule: unique DOI]"))
+                out += doi_taken(self.store, str(doi), graph, graph)
         return out
 
     def commit(self, scratch: ox.Store, graphs: set[str]) -> None:

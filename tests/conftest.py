@@ -29,6 +29,14 @@ def report_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where tests leave files for people to look at (screenshots, executed notebooks); kept after the run."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
 def report() -> Path:
     return report_path()
 

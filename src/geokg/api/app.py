@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,13 +10,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from geokg import __version__
 from geokg.api.deps import ProtocolError
-from geokg.api.routers import ask, concepts, graph_store, ld, papers, questions, sparql, stats
+from geokg.api.negotiation import choose
+from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, sparql, stats
 from geokg.engine import ManagedOxigraph
 from geokg.errors import QueryError, StoreUnavailable
 from geokg.settings import Settings
+from geokg.web import pages
+from geokg.web.pages import STATIC
 from geokg.store.remote import RemoteStore
 
 
@@ -60,9 +65,11 @@ def create_app(settings: Settings) -> FastAPI:
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
-    for router in (concepts.router, papers.router, stats.router, questions.router, ask.router):
+    for router in (concepts.router, papers.router, stats.router, questions.router, ask.router, figures.router):
         app.include_router(router)
 
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ld.router)
 
     @app.middleware("http")
@@ -72,11 +79,21 @@ def create_app(settings: Settings) -> FastAPI:
             return PlainTextResponse(f"request body over the limit of {settings.max_request_bytes} bytes", status_code=413)
         return await call_next(request)
 
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
     @app.exception_handler(ProtocolError)
     async def protocol_error(request: Request, exc: ProtocolError) -> Response:
         if request.url.path.startswith(("/sparql", "/store")):
             # SPARQL clients expect plain text errors from the protocol endpoints.
             return PlainTextResponse(exc.message, status_code=exc.status, headers=exc.headers)
+        if choose(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
+            return pages.error_page(request, exc.status, exc.message)  # a browser: a page, not JSON
         return problem(exc.status, _TITLES.get(exc.status, "error"), exc.message, exc.headers)
 
     @app.exception_handler(QueryError)

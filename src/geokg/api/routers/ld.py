@@ -1,26 +1,26 @@
 """Linked Data: every entity IRI of the graph dereferences here, with content negotiation.
 
 An IRI ``{base}paper/x`` is served at ``/paper/x`` (likewise dataset, journal, concept, source);
-HTML for browsers, Turtle, JSON-LD (compacted with the published ``/context.jsonld``),
+HTML pages for people (geokg.web.pages), Turtle, JSON-LD (compacted with the published ``/context.jsonld``),
 N-Triples and RDF/XML for machines.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from geokg.api.deps import ProtocolError, StoreDep
 from geokg.api.negotiation import choose, content_type
 from geokg.api.results import iri
 from geokg.lookup import CONCEPT_NS
 from geokg.vocab import ONTOLOGY_IRI
+from geokg.web import pages
 
 router = APIRouter(tags=["linked-data"])
 
@@ -60,31 +60,31 @@ def describe(store: StoreDep, subject: str) -> Graph:
     return g
 
 
-def _html(subject: str, g: Graph) -> str:
-    rows = []
-    for s, p, o in sorted(g):
-        shown = f'<a href="{html.escape(str(o))}">{html.escape(g.namespace_manager.normalizeUri(o) if hasattr(o, "n3") and o.__class__.__name__ == "URIRef" else str(o))}</a>' \
-            if o.__class__.__name__ == "URIRef" else html.escape(str(o))
-        rows.append(f"<tr><td>{html.escape(g.namespace_manager.normalizeUri(s))}</td><td>{html.escape(g.namespace_manager.normalizeUri(p))}</td><td>{shown}</td></tr>")
-    return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(subject)} – GeoKG</title></head>"
-            f"<body><h1>{html.escape(subject)}</h1><p>Also as <a href=\"?format=turtle\">Turtle</a>, "
-            f"<a href=\"?format=jsonld\">JSON-LD</a>, <a href=\"?format=ntriples\">N-Triples</a>.</p>"
-            f"<table><thead><tr><th>subject</th><th>property</th><th>value</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>")
+def _statements(g: Graph) -> list[dict[str, str | None]]:
+    """The triples of a description, with prefixed names, for the HTML table."""
+    short = g.namespace_manager.normalizeUri
+    return [{"s": short(s), "p": short(p), "o": short(o) if isinstance(o, URIRef) else str(o),
+             "href": str(o) if isinstance(o, URIRef) else None} for s, p, o in sorted(g)]
 
 
 _FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml", "html": "text/html"}
 
 
-def respond(request: Request, subject: str, g: Graph) -> Response:
-    if not len(g):
-        raise ProtocolError(404, f"nothing is known about {subject}")
+def respond(request: Request, store: StoreDep, subject: str, kind: str) -> Response:
     forced = request.query_params.get("format")
     media = _FORMAT_PARAM.get(forced or "") or choose(request.headers.get("accept"), OFFERED)
     if media is None:
         raise ProtocolError(406, f"available: {', '.join(OFFERED)}")
     headers = {"Vary": "Accept", "Link": f'<{subject}>; rel="canonical"'}
+    if media == "text/html" and kind == "paper":
+        return pages.paper_page(request, store, subject, headers)
+    if media == "text/html" and kind == "concept":
+        return pages.concept_page(request, store, subject, headers)
+    g = describe(store, subject)
+    if not len(g):
+        raise ProtocolError(404, f"nothing is known about {subject}")
     if media == "text/html":
-        return Response(_html(subject, g), media_type="text/html; charset=utf-8", headers=headers)
+        return pages.entity_page(request, subject, _statements(g), headers)
     if media == "application/ld+json":
         doc = json.loads(g.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
         doc["@context"] = str(request.url_for("context"))
@@ -95,18 +95,16 @@ def respond(request: Request, subject: str, g: Graph) -> Response:
 
 @router.get("/concept/{concept_id}", summary="A concept as Linked Data")
 def concept_document(request: Request, store: StoreDep, concept_id: str) -> Response:
-    subject = CONCEPT_NS + concept_id
-    return respond(request, subject, describe(store, subject))
+    return respond(request, store, CONCEPT_NS + concept_id, "concept")
 
 
 @router.get("/ontology", summary="The ontology header as Linked Data")
 def ontology_document(request: Request, store: StoreDep) -> Response:
-    return respond(request, str(ONTOLOGY_IRI), describe(store, str(ONTOLOGY_IRI)))
+    return respond(request, store, str(ONTOLOGY_IRI), "ontology")
 
 
 @router.get("/{kind}/{entity_id}", summary="A paper, dataset, journal or source as Linked Data")
 def entity_document(request: Request, store: StoreDep, kind: str, entity_id: str) -> Response:
     if kind not in KINDS:
         raise ProtocolError(404, f"no such resource /{kind}/{entity_id}")
-    subject = f"{request.app.state.settings.base_iri}{kind}/{entity_id}"
-    return respond(request, subject, describe(store, subject))
+    return respond(request, store, f"{request.app.state.settings.base_iri}{kind}/{entity_id}", kind)

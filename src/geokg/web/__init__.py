@@ -1,0 +1,1 @@
+"""Web pages of GeoKG (templates and bundled static assets)."""

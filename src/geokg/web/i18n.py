@@ -1,0 +1,127 @@
+"""The two languages of the pages: interface strings, and which language a request wants.
+
+Concept labels come from the graph (every concept has English and Chinese prefLabels); only the
+words of the interface itself live here.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGUAGES = ("en", "zh")
+COOKIE = "geokg_lang"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site": {"en": "GeoKG", "zh": "GeoKG"},
+    "tagline": {"en": "A knowledge graph of data mining in the geosciences",
+                "zh": "地球科学数据挖掘知识图谱"},
+    "skip": {"en": "Skip to content", "zh": "跳到正文"},
+    "nav.home": {"en": "Home", "zh": "首页"},
+    "nav.browse": {"en": "Browse concepts", "zh": "浏览概念"},
+    "nav.compare": {"en": "Compare papers", "zh": "比较论文"},
+    "nav.editor": {"en": "SPARQL editor", "zh": "SPARQL 编辑器"},
+    "nav.api": {"en": "API", "zh": "接口"},
+    "language": {"en": "Language", "zh": "语言"},
+    "ask.label": {"en": "Ask a question or search for a method, purpose, data type or process",
+                  "zh": "提问，或搜索方法、目的、数据类型或自然过程"},
+    "ask.button": {"en": "Search", "zh": "搜索"},
+    "ask.examples": {"en": "Try", "zh": "示例"},
+    "ask.understood": {"en": "Understood", "zh": "识别出的概念"},
+    "ask.ignored": {"en": "Words that matched nothing", "zh": "未识别的词"},
+    "ask.concepts": {"en": "Matching concepts", "zh": "匹配的概念"},
+    "ask.papers": {"en": "Papers", "zh": "论文"},
+    "ask.none": {"en": "No paper matches all of these.", "zh": "没有同时满足这些条件的论文。"},
+    "ask.sparql": {"en": "The SPARQL query that was run", "zh": "实际执行的 SPARQL 查询"},
+    "ask.open_editor": {"en": "Open in the SPARQL editor", "zh": "在 SPARQL 编辑器中打开"},
+    "ask.compare_selected": {"en": "Compare selected papers", "zh": "比较所选论文"},
+    "glance": {"en": "The field at a glance", "zh": "领域概览"},
+    "fig.heatmap": {"en": "Method family × data type (papers)", "zh": "方法类别 × 数据类型（论文数）"},
+    "fig.heatmap.desc": {"en": "Papers that apply a method of each family to data of each type.",
+                         "zh": "将各类方法用于各类数据的论文数。"},
+    "fig.years": {"en": "Papers per year by research focus", "zh": "各研究方向的逐年论文数"},
+    "fig.years.desc": {"en": "A paper can serve several foci, so the bars of a year need not add up to its total.",
+                       "zh": "一篇论文可属于多个研究方向，故同一年各柱之和可能大于论文总数。"},
+    "fig.network": {"en": "Methods used together", "zh": "方法共现网络"},
+    "fig.network.desc": {"en": "Methods applied in the same papers (pairs shared by at least two papers); circle size is the number of papers.",
+                         "zh": "同一论文中共同使用的方法（至少两篇论文共有的组合）；圆的大小表示论文数。"},
+    "fig.neighbourhood": {"en": "Neighbourhood of this paper", "zh": "本论文的关联图"},
+    "fig.neighbourhood.desc": {"en": "Its methods, datasets and processes, and papers that share at least two of them.",
+                               "zh": "其方法、数据集与自然过程，以及至少共享其中两项的论文。"},
+    "count.papers": {"en": "papers", "zh": "篇论文"},
+    "count.methods": {"en": "methods", "zh": "种方法"},
+    "count.datasets": {"en": "datasets", "zh": "个数据集"},
+    "count.applications": {"en": "method applications", "zh": "次方法应用"},
+    "scheme.method": {"en": "Methods", "zh": "方法"},
+    "scheme.purpose": {"en": "Purposes", "zh": "应用目的"},
+    "scheme.data-type": {"en": "Data types", "zh": "数据类型"},
+    "scheme.process": {"en": "Natural processes", "zh": "自然过程"},
+    "browse.intro": {"en": "Each count is the number of papers using the concept or a narrower one.",
+                     "zh": "每个数字为使用该概念或其下位概念的论文数。"},
+    "concept.definition": {"en": "Definition", "zh": "定义"},
+    "concept.alt": {"en": "Also called", "zh": "别名"},
+    "concept.broader": {"en": "Broader", "zh": "上位概念"},
+    "concept.narrower": {"en": "Narrower", "zh": "下位概念"},
+    "concept.external": {"en": "In other vocabularies", "zh": "外部本体中的对应"},
+    "concept.papers": {"en": "Papers using this concept or a narrower one", "zh": "使用该概念或其下位概念的论文"},
+    "paper.doi": {"en": "DOI", "zh": "DOI"},
+    "paper.journal": {"en": "Journal", "zh": "期刊"},
+    "paper.issued": {"en": "Published", "zh": "发表日期"},
+    "paper.summary": {"en": "Summary", "zh": "摘要"},
+    "paper.question": {"en": "Research question", "zh": "研究问题"},
+    "paper.methods": {"en": "Method applications", "zh": "方法应用"},
+    "paper.method": {"en": "Method", "zh": "方法"},
+    "paper.purposes": {"en": "Applied for", "zh": "用途"},
+    "paper.inputs": {"en": "On data", "zh": "所用数据"},
+    "paper.note": {"en": "How", "zh": "说明"},
+    "paper.datasets": {"en": "Datasets", "zh": "数据集"},
+    "paper.processes": {"en": "Natural processes studied", "zh": "研究的自然过程"},
+    "paper.findings": {"en": "Findings", "zh": "主要发现"},
+    "paper.classification": {"en": "Classification in the report", "zh": "报告中的分类"},
+    "paper.asserted": {"en": "listed by the report under", "zh": "报告列入"},
+    "paper.derived": {"en": "derived from methods and data", "zh": "由方法与数据推导"},
+    "paper.provenance": {"en": "Provenance", "zh": "来源"},
+    "paper.source": {"en": "Source", "zh": "来源文献"},
+    "paper.row": {"en": "Appendix row", "zh": "附录行"},
+    "paper.record": {"en": "Record file", "zh": "记录文件"},
+    "paper.corrections": {"en": "Corrections to the report", "zh": "对报告的更正"},
+    "paper.external": {"en": "External links", "zh": "外部链接"},
+    "paper.formats": {"en": "This page as data", "zh": "本页数据"},
+    "compare.title": {"en": "Compare papers", "zh": "比较论文"},
+    "compare.pick": {"en": "Choose two to ten papers", "zh": "选择两到十篇论文"},
+    "compare.go": {"en": "Compare", "zh": "比较"},
+    "compare.shared": {"en": "shared by all", "zh": "全部共有"},
+    "compare.download": {"en": "Download", "zh": "下载"},
+    "editor.title": {"en": "SPARQL editor", "zh": "SPARQL 编辑器"},
+    "editor.query": {"en": "Query", "zh": "查询"},
+    "editor.examples": {"en": "Named questions", "zh": "命名问题"},
+    "editor.choose": {"en": "Load a named question…", "zh": "载入一个命名问题…"},
+    "editor.run": {"en": "Run (Ctrl+Enter)", "zh": "执行（Ctrl+Enter）"},
+    "editor.results": {"en": "Results", "zh": "结果"},
+    "editor.csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "editor.json": {"en": "Download JSON", "zh": "下载 JSON"},
+    "editor.endpoint": {"en": "The endpoint is /sparql (SPARQL 1.1 Protocol): the same queries work from any SPARQL client.",
+                        "zh": "端点为 /sparql（SPARQL 1.1 协议），任何 SPARQL 客户端都可执行同样的查询。"},
+    "error.title": {"en": "Not found", "zh": "未找到"},
+    "entity.properties": {"en": "Statements", "zh": "陈述"},
+}
+
+
+def language(request: Request) -> str:
+    """?lang= wins, then the cookie the language switch sets, then the browser's Accept-Language."""
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked in LANGUAGES:
+        return asked
+    accept = (request.headers.get("accept-language") or "").lower()
+    return "zh" if accept.startswith("zh") else "en"
+
+
+def translator(lang: str):  # type: ignore[no-untyped-def]
+    def t(key: str) -> str:
+        return STRINGS[key][lang]
+    return t
+
+
+def label(item: object, lang: str) -> str:
+    """The label of a concept reference in the page's language (English when Chinese is missing)."""
+    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)  # type: ignore[union-attr]
+    return get(f"label_{lang}") or get("label_en") or get("id") or ""

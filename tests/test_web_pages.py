@@ -255,3 +255,14 @@ def test_neighbourhood_links_the_paper_to_its_facts_and_related_papers(client: h
     for related in (n for n in figure["nodes"] if n["kind"] == "related-paper"):
         assert sum(1 for e in figure["edges"] if e["source"] == related["id"]) >= 2
     assert client.get("/figures/paper-neighbourhood/10.9/none").status_code == 404
+
+
+def test_comparison_lists_few_papers_to_pick_from_a_large_graph(client: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geokg.web import pages
+
+    monkeypatch.setattr(pages, "PICK_LIMIT", 5)  # the bundled graph stands in for a large one
+    oldest = "10.1038/s41561-022-01112-z"
+    body = client.get("/comparison", params=[("doi", RAIN), ("doi", oldest)], headers=HTML).text
+    offered = re.findall(r'<input type="checkbox" name="doi" value="([^"]+)"', body)
+    assert len(offered) == 7 and RAIN in offered and oldest in offered  # 5 newest + the 2 chosen
+    assert STRINGS["compare.more"]["en"] in body

@@ -88,6 +88,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.formats": {"en": "This page as data", "zh": "本页数据"},
     "compare.title": {"en": "Compare papers", "zh": "比较论文"},
     "compare.pick": {"en": "Choose two to ten papers", "zh": "选择两到十篇论文"},
+    "compare.more": {"en": "Only the newest papers are listed here; tick others in search results.",
+                     "zh": "此处仅列出最新的论文；其他论文可在搜索结果中勾选。"},
     "compare.go": {"en": "Compare", "zh": "比较"},
     "compare.shared": {"en": "shared by all", "zh": "全部共有"},
     "compare.download": {"en": "Download", "zh": "下载"},

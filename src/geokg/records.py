@@ -152,6 +152,12 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise RecordError(str(path), "", f"cannot read file: {exc.strerror}") from None
     try:
+        # libyaml parses ~10x faster; on any error the pure-Python parser runs again, so that the
+        # message (line, problem) is always the one it gives.
+        return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a CSafeLoader subclass
+    except yaml.YAMLError:
+        pass
+    try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -160,27 +166,39 @@ def read_yaml(path: Path) -> Any:
         raise RecordError(str(path), "", f"not valid YAML{where}: {problem}") from None
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+class _UniqueKeys:
+    """Constructor rules of a safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc, no-any-return]
 
     def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
         """A date-looking value that is no date (2026-13-45) stays text, for the model to report."""
         try:
-            return self.construct_yaml_timestamp(node)
+            return self.construct_yaml_timestamp(node)  # type: ignore[attr-defined]
         except ValueError:
-            return self.construct_scalar(node)
+            return self.construct_scalar(node)  # type: ignore[attr-defined]
 
 
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_lenient_timestamp)
+class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
+    pass
+
+
+_CSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # without libyaml, the same parser twice
+
+
+class _FastUniqueKeyLoader(_UniqueKeys, _CSafeLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+for _loader in (_UniqueKeyLoader, _FastUniqueKeyLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_lenient_timestamp)
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:

@@ -21,6 +21,7 @@ from rdflib.term import Node
 
 from geokg import resources
 from geokg.errors import RecordError
+from geokg.fastshacl import CompiledShapes, Context, compile_shapes
 from geokg.records import PaperRecord
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -105,25 +106,38 @@ def validation_context(*graphs: Graph) -> Graph:
 
 @dataclass
 class Validator:
-    """Validates paper graphs against the shapes, within a small fixed context (see :func:`validation_context`)."""
+    """Validates paper graphs against the shapes, within a small fixed context (see :func:`validation_context`).
+
+    With ``fast`` (the default), a batch that the compiled shapes prove conforming skips pySHACL
+    (see :mod:`geokg.fastshacl`); any other batch, and every message, comes from pySHACL.
+    """
 
     context: Graph
+    fast: bool = True
 
     @cached_property
     def shapes(self) -> Graph:
         return read_shapes(("paper",))
 
+    @cached_property
+    def compiled(self) -> tuple[CompiledShapes, Context] | None:
+        compiled = compile_shapes(self.shapes) if self.fast else None
+        return (compiled, Context(self.context)) if compiled else None
+
     def check(self, record: PaperRecord, graph: Graph, source: str) -> list[RecordError]:
-        """Problems of one paper's graph; the signature of :data:`geokg.load.GraphCheck`."""
+        """Problems of one paper's graph."""
         return self.check_graph(graph, source)
 
     def check_graph(self, graph: Graph, source: str) -> list[RecordError]:
         return self.check_many([(graph, source, "")])
 
-    def check_many(self, items: list[tuple[Graph, str, str]]) -> list[RecordError]:
+    def check_many(self, items: list[tuple[Graph, str, str]], ntriples: list[str] | None = None) -> list[RecordError]:
         """Validate several paper graphs in one pySHACL run (about 3.5× faster per record than one
         run each); each problem is attributed to its record by the paper IRI its focus node
-        belongs to. ``items`` are (graph, record source, paper IRI)."""
+        belongs to. ``items`` are (graph, record source, paper IRI); ``ntriples``, if given, the
+        same graphs as N-Triples (saves the fast path serialising them again)."""
+        if self.compiled and self.compiled[0].conforms(self.compiled[1], (graph for graph, _, _ in items), ntriples):
+            return []
         data = Graph()
         data += self.context
         for graph, _, _ in items:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from geokg.api.facets import PREFIXES
 from geokg.api.results import iri, literal, rows
@@ -55,9 +57,43 @@ def paper_details(store: Store, paper: str) -> dict[str, Any]:
           UNION {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
           UNION {{ GRAPH {graph} {{ {graph} ?gp ?go }} }}
         }}""")
-    g = Graph()
-    g.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")  # type: ignore[union-attr]
-    return _as_json(g, URIRef(paper))
+    return _as_json(_Triples(triples), URIRef(paper))  # type: ignore[arg-type]
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _term(term: Any) -> Node:
+    """An rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    return BNode(term.value)
+
+
+class _Triples:
+    """The few rdflib Graph lookups :func:`_as_json` needs, over a query's triples: several times
+    cheaper than serialising them and parsing them again into an rdflib Graph."""
+
+    def __init__(self, triples: Any) -> None:
+        self.index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for t in triples:
+            values = self.index[_term(t.subject)][_term(t.predicate)]
+            o = _term(t.object)
+            if o not in values:
+                values.append(o)
+
+    def objects(self, s: Node, p: Node) -> list[Node]:
+        found = self.index.get(s)
+        return list(found.get(p, ())) if found else []
+
+    def value(self, s: Node, p: Node) -> Node | None:
+        found = self.objects(s, p)
+        return found[0] if found else None
 
 
 def _texts(g: Graph, s: URIRef, p: URIRef) -> dict[str, str]:

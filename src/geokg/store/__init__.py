@@ -35,6 +35,9 @@ class Store(Protocol):
     def update(self, sparql: str) -> None:
         """Run a SPARQL update; either the full operation succeeds, or nothing is written."""
 
+    def add_graphs(self, graphs: Mapping[str, str]) -> None:
+        """Add graphs the store does not hold yet (graph IRI → N-Triples), in one transaction."""
+
     def graph_names(self) -> set[str]:
         """IRIs of the named graphs in the store."""
 

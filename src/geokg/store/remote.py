@@ -8,13 +8,14 @@ named graphs by default (``oxigraph serve --union-default-graph``; Fuseki:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO
 
 import httpx
 import pyoxigraph as ox
 
 from geokg.errors import QueryError, QueryTimeout, StoreUnavailable
-from geokg.store import QueryResult
+from geokg.store import QueryResult, replace_graphs_update
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 #: How Oxigraph's server ends a response whose query it cancelled (it has already sent 200).
@@ -97,6 +98,9 @@ class RemoteStore:
             raise QueryError(f"malformed update: {response.text.strip()}")
         if response.status_code >= 300:
             raise StoreUnavailable(f"SPARQL server refused the update ({response.status_code}): {response.text.strip()[:500]}")
+
+    def add_graphs(self, graphs: Mapping[str, str]) -> None:
+        self.update(replace_graphs_update(graphs))
 
     def graph_names(self) -> set[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")

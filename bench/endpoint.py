@@ -1,9 +1,11 @@
-"""Every named question through ``/sparql`` versus the same query on the raw store in-process.
+"""Every named question: on the raw store and the embedded store in-process, through ``/sparql``,
+and through the REST route that wraps it (``/questions/{name}``).
 
-Usage: .venv/bin/python bench/endpoint.py [--store DIR] [--runs N]
-Without --store, the bundled corpus is loaded into a fresh on-disk store. The live service is a
-real ``geokg serve`` process (managed Oxigraph engine) on 127.0.0.1; the client is httpx in this
-process. Writes bench/results/endpoint.json and prints a Markdown table.
+Usage: .venv/bin/python bench/endpoint.py [--store DIR] [--runs N] [--question NAME ...]
+Without --store, the bundled corpus is loaded into a fresh on-disk store. The in-process timings
+run first and close the store: RocksDB allows one process at a time, and the live service's
+engine (an `oxigraph serve` child of a real ``geokg serve`` on 127.0.0.1) holds it while serving.
+Writes bench/results/endpoint.json and prints a Markdown table. bench/suite.py reuses the parts.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -24,34 +24,58 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from measure import summary, timed  # noqa: E402
 from serving import served  # noqa: E402
 
+from geokg.api.results import rows  # noqa: E402
 from geokg.load import load_corpus  # noqa: E402
 from geokg.ontology import default_index  # noqa: E402
 from geokg.questions import bind, questions  # noqa: E402
 from geokg.store.embedded import EmbeddedStore  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+EXAMPLE = "papers-by-method-purpose-datatype"
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+def question_texts(only: list[str] | None = None) -> dict[str, str]:
+    """Each named question's SPARQL with its default parameters, as the REST route runs it."""
+    index = default_index()
+    return {name: bind(q, {}, index) for name, q in sorted(questions().items()) if not only or name in only}
 
 
 def checked(response: httpx.Response) -> None:
     if response.status_code != 200:
-        raise RuntimeError(f"{response.status_code}: {response.text[:500]}")
+        raise RuntimeError(f"{response.request.url}: {response.status_code}: {response.text[:500]}")
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    fn()  # warm up
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+def in_process(store_dir: Path, texts: dict[str, str], runs: int, budget_s: float | None = None) -> dict[str, dict]:  # type: ignore[type-arg]
+    """``raw``: pyoxigraph's query and its own JSON serialiser (the engine's floor);
+    ``embedded``: GeoKG's embedded store API as `geokg query` and the library use it (rows as Python values)."""
+    store = EmbeddedStore(store_dir)
+    try:
+        return {name: {
+            "raw": summary(timed(lambda t=text: store.ox.query(t, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON), runs, budget_s)),
+            "embedded": summary(timed(lambda t=text: rows(store.query(t)), runs, budget_s)),
+        } for name, text in texts.items()}
+    finally:
+        store.close()
+
+
+def over_http(url: str, texts: dict[str, str], runs: int, budget_s: float | None = None) -> dict[str, dict]:  # type: ignore[type-arg]
+    """``sparql``: POST /sparql (JSON results); ``rest``: GET /questions/{name} with default parameters."""
+    with httpx.Client(base_url=url, timeout=120) as client:
+        return {name: {
+            "sparql": summary(timed(lambda t=text: checked(client.post("/sparql", data={"query": t}, headers=JSON_RESULTS)), runs, budget_s)),
+            "rest": summary(timed(lambda n=name: checked(client.get(f"/questions/{n}")), runs, budget_s)),
+        } for name, text in texts.items()}
+
+
+def engine_direct(engine_url: str, texts: dict[str, str], runs: int, budget_s: float | None = None) -> dict[str, dict]:  # type: ignore[type-arg]
+    """The Oxigraph server's own /query (JSON results): the floor of anything served over HTTP."""
+    with httpx.Client(base_url=engine_url, timeout=120) as client:
+        return {name: {"engine": summary(timed(lambda t=text: checked(client.post("/query", data={"query": t}, headers=JSON_RESULTS)), runs, budget_s))}
+                for name, text in texts.items()}
 
 
 def main() -> None:
@@ -66,37 +90,23 @@ def main() -> None:
         store = EmbeddedStore(store_dir)
         load_corpus(store)
         store.close()
-    index = default_index()
-    texts = {name: bind(q, {}, index) for name, q in sorted(questions().items()) if not args.question or name in args.question}
-
-    with served(store_dir) as (_, url), httpx.Client(base_url=url, timeout=60) as client:
-        http_times = {
-            name: timed(lambda t=text: checked(client.post("/sparql", data={"query": t},
-                                                           headers={"Accept": "application/sparql-results+json"})), args.runs)
-            for name, text in texts.items()
-        }
-
-    raw = EmbeddedStore(store_dir)
-    raw_times = {
-        name: timed(lambda t=text: raw.ox.query(t, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON), args.runs)
-        for name, text in texts.items()
-    }
-    raw.close()
-
-    rows = []
-    for name in texts:
-        r50, r95 = statistics.median(raw_times[name]), percentile(raw_times[name], 0.95)
-        h50, h95 = statistics.median(http_times[name]), percentile(http_times[name], 0.95)
-        rows.append({"question": name, "raw_p50_ms": round(r50, 3), "raw_p95_ms": round(r95, 3),
-                     "sparql_p50_ms": round(h50, 3), "sparql_p95_ms": round(h95, 3), "ratio_p50": round(h50 / r50, 2)})
+    texts = question_texts(args.question)
+    times = in_process(store_dir, texts, args.runs)
+    with served(store_dir) as (_, url):
+        for name, http in over_http(url, texts, args.runs).items():
+            times[name].update(http)
+    rows_out = [{"question": name, **{f"{mode}_{k}": v for mode, s in t.items() for k, v in s.items() if k != "runs"},
+                 "sparql_ratio_p50": round(t["sparql"]["p50_ms"] / t["raw"]["p50_ms"], 2),
+                 "rest_ratio_p50": round(t["rest"]["p50_ms"] / t["raw"]["p50_ms"], 2)} for name, t in times.items()]
     RESULTS.mkdir(parents=True, exist_ok=True)
     meta = {"runs": args.runs, "store": "bundled corpus" if not args.store else str(args.store),
             "python": platform.python_version(), "machine": platform.machine()}
-    (RESULTS / "endpoint.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2), encoding="utf-8")
-    print("| question | raw p50 ms | raw p95 ms | /sparql p50 ms | /sparql p95 ms | ratio p50 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        print(f"| {r['question']} | {r['raw_p50_ms']} | {r['raw_p95_ms']} | {r['sparql_p50_ms']} | {r['sparql_p95_ms']} | {r['ratio_p50']} |")
+    (RESULTS / "endpoint.json").write_text(json.dumps({"meta": meta, "rows": rows_out}, indent=2), encoding="utf-8")
+    print("| question | raw p50 ms | embedded p50 ms | /sparql p50 ms | REST p50 ms | /sparql ÷ raw | REST ÷ raw |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows_out:
+        print(f"| {r['question']} | {r['raw_p50_ms']} | {r['embedded_p50_ms']} | {r['sparql_p50_ms']} | {r['rest_p50_ms']} "
+              f"| {r['sparql_ratio_p50']} | {r['rest_ratio_p50']} |")
 
 
 if __name__ == "__main__":

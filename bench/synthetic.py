@@ -30,6 +30,15 @@ WORDS = ("glacier ocean mantle carbon rainfall subsidence isotope seismic plate 
          "sediment magma temperature oxygen groundwater slip basalt").split()
 
 
+def paper_id(i: int) -> str:
+    return f"syn-{i:07d}"
+
+
+def doi(i: int) -> str:
+    """The DOI of the ``i``-th synthetic paper (the same for every seed)."""
+    return f"10.5555/{paper_id(i)}"
+
+
 def records(n: int, seed: int = 42) -> Iterator[PaperRecord]:
     """``n`` synthetic paper records; the same seed gives the same corpus."""
     rng = random.Random(seed)
@@ -43,7 +52,7 @@ def records(n: int, seed: int = 42) -> Iterator[PaperRecord]:
     journals = sorted(catalogue.journals)
     sections = sorted(index.notation)
     for i in range(n):
-        pid = f"syn-{i:07d}"
+        pid = paper_id(i)
         used = rng.sample(datasets, rng.randint(1, 4))
         topic = " ".join(rng.sample(WORDS, 3))
         applications = [
@@ -55,7 +64,7 @@ def records(n: int, seed: int = 42) -> Iterator[PaperRecord]:
             if not any(dataset in a["inputs"] for a in applications):
                 applications[k % len(applications)]["inputs"].append(dataset)
         yield PaperRecord.model_validate({
-            "id": pid, "doi": f"10.5555/{pid}", "url": f"https://doi.org/10.5555/{pid}",
+            "id": pid, "doi": doi(i), "url": f"https://doi.org/10.5555/{pid}",
             "title": {"en": f"Synthetic study {i} of {topic}", "zh": f"合成研究{i}：{topic}"},
             "journal": rng.choice(journals), "published": f"{rng.randint(2015, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "summary": {"en": f"A synthetic paper about {topic}.", "zh": f"关于{topic}的合成论文。"},
@@ -79,10 +88,8 @@ def write_loaders(n: int, out: Path, seed: int = 42) -> Path:
     (out / "records").mkdir(exist_ok=True)
     for record in records(n, seed):
         data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-        (out / "records" / f"{record.id}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (out / "records" / f"{record.id}.yaml").write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return out
-
-
 
 
 def stage_store(n: int, folder: Path, seed: int = 42) -> Path:

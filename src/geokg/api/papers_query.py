@@ -32,23 +32,27 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
     return {"doi": row["doi"], "iri": row["paper"], "title": row["title"], "issued": row.get("issued"), "journal": row["journal"]}
 
 
-def paper_iri_for_doi(store: Store, doi: str) -> str | None:
-    found = rows(store.query(f"SELECT ?p WHERE {{ ?p <http://prismstandard.org/namespaces/basic/2.0/doi> {literal(doi)} }} LIMIT 1"))
+def paper_for_doi(store: Store, doi: str) -> tuple[str, str] | None:
+    """The paper with a DOI (exact, else ignoring case) and its named graph, in one round trip."""
+    found = rows(store.query(PREFIXES + f"SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi {literal(doi)} ; a geodm:Paper }} }} LIMIT 1"))
     if not found:
-        found = rows(store.query(f"SELECT ?p WHERE {{ ?p <http://prismstandard.org/namespaces/basic/2.0/doi> ?d "
-                                 f"FILTER(LCASE(?d) = {literal(doi.lower())}) }} LIMIT 1"))
-    return found[0]["p"] if found else None
+        found = rows(store.query(PREFIXES + f"""SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi ?d ; a geodm:Paper }}
+            FILTER(LCASE(?d) = {literal(doi.lower())}) }} LIMIT 1"""))
+    return (found[0]["p"], found[0]["g"]) if found else None
 
 
-def paper_details(store: Store, paper: str) -> dict[str, Any]:
-    """Everything the graph knows about one paper, with concept labels, as JSON-ready data."""
+def paper_details(store: Store, paper: str, graph_iri: str | None = None) -> dict[str, Any]:
+    """Everything the graph knows about one paper, with concept labels, as JSON-ready data.
+    ``graph_iri``: the paper's graph, when the caller knows it (saves a round trip)."""
     term = iri(paper)
-    found = rows(store.query(PREFIXES + f"SELECT ?g WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} }} LIMIT 1"))
-    if not found:
-        return {}
+    if graph_iri is None:
+        found = rows(store.query(PREFIXES + f"SELECT ?g WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} }} LIMIT 1"))
+        if not found:
+            return {}
+        graph_iri = found[0]["g"]
     # The paper's own graph as a constant, and one branch per kind of fact, so that the engine
     # reads that graph only and no branch multiplies another's solutions.
-    graph = iri(found[0]["g"])
+    graph = iri(graph_iri)
     triples = store.query(PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
                                                     ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl .
                                                     {graph} ?gp ?go . {term} geodm:inGraph {graph} }}

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from geokg import __version__
 from geokg.api.deps import ProtocolError, StoreDep
 from geokg.api.facets import PREFIXES
-from geokg.api.papers_query import paper_details, paper_iri_for_doi
+from geokg.api.papers_query import paper_details, paper_for_doi
 from geokg.api.results import iri, literal, rows
 from geokg.api.routers.ask import ask
 from geokg.api.routers.concepts import get_concept, lookup, search_concepts
@@ -159,10 +159,10 @@ def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
 def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
     papers = []
     for d in doi:
-        paper = paper_iri_for_doi(store, d)
-        if paper is None:
+        found = paper_for_doi(store, d)
+        if found is None:
             raise ProtocolError(404, f"no paper with DOI {d}")
-        papers.append({**paper_details(store, paper), "href": local_path(paper, request.app.state.settings.base_iri)})
+        papers.append({**paper_details(store, *found), "href": local_path(found[0], request.app.state.settings.base_iri)})
     shared = {
         "methods": _shared(papers, lambda p: [a["method"]["id"] for a in p["method_applications"]]),
         "datasets": _shared(papers, lambda p: [d["id"] for d in p["datasets"]]),

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from geokg.api.deps import ProtocolError, StoreDep
 from geokg.api.facets import PREFIXES
-from geokg.api.papers_query import paper_details, paper_iri_for_doi
+from geokg.api.papers_query import paper_details, paper_for_doi
 from geokg.api.results import iri, rows
 from geokg.api.routers.concepts import lookup
 from geokg.lookup import CONCEPT_NS
@@ -105,10 +105,11 @@ def cooccurrence(request: Request, store: StoreDep,
 def neighbourhood(request: Request, store: StoreDep, doi: str,
                   related: Annotated[int, Query(ge=0, le=20, description="at most this many related papers")] = 5) -> dict[str, Any]:
     """Related papers share at least two of the paper's methods, datasets or processes."""
-    paper = paper_iri_for_doi(store, doi)
-    if paper is None:
+    found = paper_for_doi(store, doi)
+    if found is None:
         raise ProtocolError(404, f"no paper with DOI {doi}")
-    details = paper_details(store, paper)
+    paper = found[0]
+    details = paper_details(store, *found)
     title = details["title"]
     nodes: list[dict[str, Any]] = [{"id": paper, "kind": "paper", "label_en": title.get("en"), "label_zh": title.get("zh", title.get("en")),
                                     "doi": details["doi"]}]

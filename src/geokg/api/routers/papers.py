@@ -13,7 +13,7 @@ from geokg.api.deps import ProtocolError, StoreDep
 from geokg.api.facets import PREFIXES, Search
 from geokg.api.models import PaperPage, PaperSummary
 from geokg.api.negotiation import choose
-from geokg.api.papers_query import paper_details, paper_iri_for_doi, summary
+from geokg.api.papers_query import paper_details, paper_for_doi, summary
 from geokg.api.routers.concepts import lookup
 from geokg.api.results import rows
 from geokg.lookup import CONCEPT_NS
@@ -91,10 +91,10 @@ def list_papers(
 def get_paper(store: StoreDep, doi: str) -> dict[str, Any]:
     """By DOI (e.g. 10.1038/s41561-024-01517-y): question, method applications, datasets with types,
     processes, findings, the report's and the derived classification, provenance and corrections."""
-    paper = paper_iri_for_doi(store, doi)
-    if paper is None:
+    found = paper_for_doi(store, doi)
+    if found is None:
         raise ProtocolError(404, f"no paper with DOI {doi}")
-    return paper_details(store, paper)
+    return paper_details(store, *found)
 
 
 COMPARE_COLUMNS = ("doi", "title", "journal", "issued", "question", "methods", "datasets", "processes", "findings")
@@ -119,10 +119,10 @@ def compare(request: Request, store: StoreDep,
     findings. ``Accept: text/csv`` (or ``?format=csv``) gives CSV."""
     papers = []
     for d in doi:
-        paper = paper_iri_for_doi(store, d)
-        if paper is None:
+        found = paper_for_doi(store, d)
+        if found is None:
             raise ProtocolError(404, f"no paper with DOI {d}")
-        papers.append(_compare_row(paper_details(store, paper)))
+        papers.append(_compare_row(paper_details(store, *found)))
     wants_csv = request.query_params.get("format") == "csv" or choose(request.headers.get("accept"), ["application/json", "text/csv"]) == "text/csv"
     if wants_csv:
         buffer = io.StringIO()

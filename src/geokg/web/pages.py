@@ -20,6 +20,7 @@ from geokg.api.papers_query import paper_details, paper_for_doi
 from geokg.api.results import iri, literal, rows
 from geokg.api.routers.ask import ask
 from geokg.api.routers.concepts import get_concept, lookup, search_concepts
+from geokg.api.routers.figures import section_key
 from geokg.lookup import CONCEPT_NS
 from geokg.ontology import default_index
 from geokg.questions import bind, questions
@@ -121,7 +122,7 @@ def concept_tree(request: Request, store: StoreDep, kind: str) -> list[dict[str,
             roots.append(node)
 
     def order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        items.sort(key=lambda n: (tuple(int(x) for x in n["notation"].split(".") if x.isdigit()) if n["notation"] else (999,),
+        items.sort(key=lambda n: (section_key(n["notation"]) if n["notation"] else (999,),
                                   -n["papers"], n["label_en"].lower()))
         for n in items:
             order(n["children"])

@@ -31,7 +31,7 @@ def _id(concept_iri: str) -> str:
     return concept_iri[len(CONCEPT_NS):]
 
 
-def _section_key(notation: str | None) -> tuple[int, ...]:
+def section_key(notation: str | None) -> tuple[int, ...]:
     """4.2 before 4.10: notations sort as numbers."""
     return tuple(int(x) for x in (notation or "0").split(".") if x.isdigit())
 
@@ -49,7 +49,7 @@ def family_by_data_type(request: Request, store: StoreDep) -> dict[str, Any]:
         VALUES ?scheme { <https://w3id.org/geokg/concept/methods> <https://w3id.org/geokg/concept/data-types> }
         ?c skos:topConceptOf ?scheme }"""))
     families = sorted((_concept(request, _id(t["c"])) for t in tops if t["scheme"].endswith("/methods")),
-                      key=lambda c: _section_key(c["notation"]))
+                      key=lambda c: section_key(c["notation"]))
     types = sorted((_concept(request, _id(t["c"])) for t in tops if t["scheme"].endswith("/data-types")),
                    key=lambda c: c["label_en"])
     cells = sorted(({"row": _id(r["family"]), "column": _id(r["type"]), "papers": r["papers"]} for r in found),
@@ -72,7 +72,7 @@ def per_year_by_focus(request: Request, store: StoreDep) -> dict[str, Any]:
     years = [t["year"] for t in totals]
     counts = {(_id(r["focus"]), r["year"]): r["papers"] for r in found}
     series = [{**c, "papers": [counts.get((c["id"], y), 0) for y in years]}
-              for c in sorted((_concept(request, _id(f["c"])) for f in foci), key=lambda c: _section_key(c["notation"]))]
+              for c in sorted((_concept(request, _id(f["c"])) for f in foci), key=lambda c: section_key(c["notation"]))]
     return {"years": years, "papers": [t["papers"] for t in totals], "series": series}
 
 

@@ -24,14 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from geokg.load.corpus import load_corpus  # noqa: E402
+from geokg.model.ontology import default_index  # noqa: E402
+from geokg.read.questions import bind, questions  # noqa: E402
+from geokg.store.embedded import EmbeddedStore  # noqa: E402
+from geokg.store.results import rows  # noqa: E402
 from measure import summary, timed  # noqa: E402
 from serving import served  # noqa: E402
-
-from geokg.api.results import rows  # noqa: E402
-from geokg.load import load_corpus  # noqa: E402
-from geokg.ontology import default_index  # noqa: E402
-from geokg.questions import bind, questions  # noqa: E402
-from geokg.store.embedded import EmbeddedStore  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 EXAMPLE = "papers-by-method-purpose-datatype"

@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from measure import children, percentile, rss_mb  # noqa: E402
 from serving import served  # noqa: E402
 
-
 EXAMPLE = (ROOT / "queries" / "papers-by-method-purpose-datatype.rq").read_text(encoding="utf-8")
 #: Route name → (method, path, SPARQL body). ``{doi}`` in a path cycles through the DOIs given.
 ROUTES = {
@@ -54,7 +53,7 @@ def generate(url: str, routes: list[str], dois: list[str], seconds: float, clien
              queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     """The load generator (runs in its own process): each client cycles through the routes."""
     results: dict[str, list[float]] = {r: [] for r in routes}
-    errors: dict[str, int] = {r: 0 for r in routes}
+    errors: dict[str, int] = dict.fromkeys(routes, 0)
     stop = time.monotonic() + seconds
     lock = threading.Lock()
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def timed(fn: Callable[[], object], runs: int, budget_s: float | None = None, min_runs: int = 3) -> list[float]:

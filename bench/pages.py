@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import served  # noqa: E402
+from serving import served
 
 PAGES = {
     "home": "/",

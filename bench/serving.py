@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from geokg.engine import ManagedOxigraph, free_port
+from geokg.store.engine import ManagedOxigraph, free_port
 
 
 @contextmanager

@@ -16,6 +16,7 @@ Writes OUT/suite-N.json per size and OUT/suite.md, a table over every suite-*.js
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -37,11 +38,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import endpoint  # noqa: E402
 import load as http_load  # noqa: E402
 import synthetic  # noqa: E402
+from geokg.store.embedded import EmbeddedStore  # noqa: E402
 from measure import children, rss_mb, summary  # noqa: E402
 from serving import oxigraph_served, served  # noqa: E402
 from validation import check_times, checkers  # noqa: E402
-
-from geokg.store.embedded import EmbeddedStore  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 #: Routes of the throughput test (names of bench/load.py's ROUTES).
@@ -245,7 +245,7 @@ def fmt(value: float | None) -> str:
 def markdown(results: list[dict[str, Any]]) -> str:
     results = sorted(results, key=lambda r: r["size"])
     sizes = [r["size"] for r in results]
-    pairs = list(zip(sizes, sizes[1:]))
+    pairs = list(itertools.pairwise(sizes))
     head = ["figure", "unit", *(f"N={n:,}" for n in sizes), *(f"k {a // 1000 or a}k→{b // 1000}k" if a >= 1000 else f"k {a}→{b}" for a, b in pairs),
             "target", f"met at N={sizes[-1]:,}"]
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---", "---"] + ["---:"] * (len(head) - 4) + ["---", "---"]) + " |"]

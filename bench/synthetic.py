@@ -22,12 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from geokg import resources  # noqa: E402
-from geokg.corpus import read_catalogue  # noqa: E402
-from geokg.ontology import default_index  # noqa: E402
-from geokg.records import PaperRecord  # noqa: E402
+from geokg.model.corpus import read_catalogue  # noqa: E402
+from geokg.model.ontology import default_index  # noqa: E402
+from geokg.model.records import PaperRecord  # noqa: E402
 
-WORDS = ("glacier ocean mantle carbon rainfall subsidence isotope seismic plate lake river wetland crust "
-         "sediment magma temperature oxygen groundwater slip basalt").split()
+WORDS = ["glacier", "ocean", "mantle", "carbon", "rainfall", "subsidence", "isotope", "seismic", "plate", "lake", "river", "wetland", "crust", "sediment", "magma", "temperature", "oxygen", "groundwater", "slip", "basalt"]
 
 
 def paper_id(i: int) -> str:
@@ -98,9 +97,11 @@ def stage_store(n: int, folder: Path, seed: int = 42) -> Path:
     The bundled corpus goes through `geokg load`; the synthetic papers are written by the
     loader's own graph writer (their validation is measured by bench/validation.py).
     """
-    from geokg.load import load_corpus, write_graphs
+    from geokg.load.corpus import load_corpus
+    from geokg.load.write import write_graphs
+    from geokg.model.to_rdf import paper_graph
+    from geokg.model.vocab import Iris
     from geokg.store.embedded import EmbeddedStore
-    from geokg.to_rdf import Iris, paper_graph
 
     store = EmbeddedStore(folder)
     load_corpus(store)

@@ -20,15 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from synthetic import records  # noqa: E402
-
 from geokg import resources  # noqa: E402
-from geokg.corpus import read_catalogue  # noqa: E402
-from geokg.load import doi_unique_in, load_corpus, write_graphs  # noqa: E402
-from geokg.ontology import default_index, read_ontology  # noqa: E402
+from geokg.load.corpus import load_corpus  # noqa: E402
+from geokg.load.write import write_graphs  # noqa: E402
+from geokg.model.corpus import read_catalogue  # noqa: E402
+from geokg.model.ontology import default_index, read_ontology  # noqa: E402
+from geokg.model.to_rdf import catalogue_graph, paper_graph  # noqa: E402
+from geokg.model.vocab import Iris  # noqa: E402
 from geokg.store.embedded import EmbeddedStore  # noqa: E402
-from geokg.to_rdf import Iris, catalogue_graph, paper_graph  # noqa: E402
-from geokg.validation import Validator, validation_context  # noqa: E402
+from geokg.validate.rules import doi_unique_in  # noqa: E402
+from geokg.validate.shapes import Validator, validation_context  # noqa: E402
+from synthetic import records  # noqa: E402
 
 
 def check_times(store: EmbeddedStore, sample: list, validator: Validator, types: dict) -> dict[str, list[float]]:  # type: ignore[type-arg]
@@ -51,7 +53,7 @@ def check_times(store: EmbeddedStore, sample: list, validator: Validator, types:
 
 def time_checks(store: EmbeddedStore, sample: list, validator: Validator, types: dict) -> list[float]:  # type: ignore[type-arg]
     times = check_times(store, sample, validator, types)
-    return [a + b for a, b in zip(times["validate"], times["doi"])]
+    return [a + b for a, b in zip(times["validate"], times["doi"], strict=False)]
 
 
 def checkers() -> tuple[Validator, dict[str, list[str]]]:

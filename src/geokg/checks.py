@@ -7,6 +7,7 @@ not run. Exit codes follow pySHACL: 0 all checks pass, 1 errors found (or warnin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -19,14 +20,15 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from geokg import resources
-from geokg.corpus import Corpus, read_corpus
 from geokg.errors import GeoKGError, ValidationFailed
-from geokg.load import load_corpus
-from geokg.ontology import concept_index, read_ontology
-from geokg.questions import parse_question
-from geokg.reasoning import reason
+from geokg.load.corpus import load_corpus
+from geokg.model.corpus import Corpus, read_corpus
+from geokg.model.ontology import concept_index, read_ontology
+from geokg.read.questions import parse_question
 from geokg.store.embedded import EmbeddedStore
-from geokg.validation import validate_graph
+from geokg.store.results import ntriples, solutions
+from geokg.validate.reasoning import reason
+from geokg.validate.shapes import validate_graph
 
 ERROR, WARNING = "error", "warning"
 
@@ -70,10 +72,9 @@ class Context:
     @cached_property
     def store(self) -> EmbeddedStore:
         store = EmbeddedStore()
-        try:
+        # A broken catalogue: the records check reports it; later checks see what loaded.
+        with contextlib.suppress(ValidationFailed):
             load_corpus(store, loaders=self.loaders, partial=True)
-        except ValidationFailed:
-            pass  # a broken catalogue: the records check reports it; later checks see what loaded
         return store
 
     @cached_property
@@ -81,7 +82,7 @@ class Context:
         """Union of all graphs in the store, as one rdflib graph (for pySHACL and HermiT)."""
         triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         g = Graph()
-        g.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")  # type: ignore[union-attr]
+        g.parse(data=ntriples(triples), format="nt")
         return g
 
 
@@ -98,7 +99,7 @@ def check_syntax(ctx: Context) -> list[Finding]:
     for path in [resources.ontology_file(), *sorted(resources.shapes_dir().glob("*.ttl"))]:
         try:
             Graph().parse(path, format="turtle")
-        except Exception as exc:  # noqa: BLE001 - any parser error is the finding itself
+        except Exception as exc:
             out.append(Finding("syntax", ERROR, _relative(str(path)), f"not valid Turtle: {exc}"))
     for path in sorted(resources.queries_dir().rglob("*.rq")):
         try:
@@ -141,7 +142,7 @@ def check_queries(ctx: Context) -> list[Finding]:
     for path in sorted((resources.queries_dir() / "checks").glob("*.rq")):
         severity = ERROR if path.stem.endswith("-violation") else WARNING
         name = path.stem.removesuffix("-violation").removesuffix("-warning")
-        for row in ctx.store.query(path.read_text(encoding="utf-8")):  # type: ignore[union-attr]
+        for row in solutions(ctx.store.query(path.read_text(encoding="utf-8"))):
             focus, prop, value = (row[v] for v in ("focus", "property", "value"))
             where = f"{getattr(focus, 'value', focus)} {getattr(prop, 'value', '')}".strip()
             detail = f" ({getattr(value, 'value', value)})" if value is not None else ""
@@ -153,16 +154,15 @@ def check_links(ctx: Context) -> list[Finding]:
     """Mapping tables validate against SSSOM, and every mapped IRI exists, undeprecated, in its ontology."""
     from rdflib.namespace import SKOS
 
-    from geokg.vocab import GKD
-
-    from geokg.links import external_index, link_problems, mapping_files, ontologies_dir, read_table, schema_problems
+    from geokg.model.vocab import GKD
+    from geokg.resources import ontologies_dir
+    from geokg.validate.links import external_index, link_problems, mapping_files, read_table, schema_problems
 
     files = mapping_files()
     out = [Finding("links", ERROR, _relative(p.source), p.message) for f in files for p in schema_problems(f)]
     folder = ontologies_dir()
     if not folder.is_dir():
-        return out + [Finding("links", WARNING, str(folder), "local copies of the external ontologies not found "
-                                                           "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
+        return [*out, Finding("links", WARNING, str(folder), "local copies of the external ontologies not found " "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
     known = {str(s) for s in ctx.ontology.subjects(SKOS.inScheme, None)}
     known |= {str(GKD[d]) for d in ctx.corpus.catalogue.datasets}
     tables = [read_table(f) for f in files]
@@ -192,7 +192,7 @@ def run_checks(names: list[str] | None = None, loaders: Path | None = None) -> l
         try:
             run.findings = CHECKS[name](ctx)
             run.notes = ctx.notes
-        except Exception as exc:  # noqa: BLE001 - a crash is reported as the checker failing (exit 2)
+        except Exception as exc:
             run.crashed = f"{type(exc).__name__}: {exc}"
         run.seconds = round(time.perf_counter() - start, 3)
         runs.append(run)

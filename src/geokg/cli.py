@@ -17,17 +17,17 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj  # type: ignore[no-any-return]
+    settings: Settings = ctx.obj
+    return settings
 
 
-def _open(ctx: click.Context) -> Store:
-    s = _settings(ctx)
-    return open_store(s.backend, s.store)
+def _open(ctx: click.Context, create: bool = True) -> Store:
+    return open_store(_settings(ctx), create=create)
 
 
 @click.group()
 @click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE]")
-@click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(BACKENDS), help="Store backend. [GEOKG_BACKEND]")
+@click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(list(BACKENDS)), help="Store backend. [GEOKG_BACKEND]")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="geokg")
 @click.pass_context
@@ -47,8 +47,9 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
     """Validate the records and load them into the store (idempotent)."""
     from tqdm import tqdm
 
-    from geokg.load import VALIDATE_BATCH, load_corpus
-    from geokg.to_rdf import Iris
+    from geokg.load.build import VALIDATE_BATCH
+    from geokg.load.corpus import load_corpus
+    from geokg.model.vocab import Iris
 
     store = _open(ctx)
     try:
@@ -86,13 +87,14 @@ def _print_rejected(problems: list[Any]) -> None:
 @click.pass_context
 def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
     """Run SPARQL: a .rq file, a named question's name, or the query text itself."""
-    from geokg.output import write_results
-    from geokg.querying import resolve_query
+    from geokg.model.vocab import Iris
+    from geokg.read.questions import resolve_query
+    from geokg.store.results import write_results
 
     values = dict(p.split("=", 1) for p in params if "=" in p)
     if len(values) != len(params):
         raise click.BadParameter("use NAME=VALUE", param_hint="--param")
-    text = resolve_query(query, values, Settings.model_validate(_settings(ctx).model_dump()))
+    text = resolve_query(query, values, Iris(_settings(ctx).base_iri))
     store = _open(ctx)
     try:
         write_results(store.query(text), fmt, sys.stdout)
@@ -112,7 +114,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None,
     import pyoxigraph as ox
 
     if mappings or fmt.startswith("sssom"):
-        from geokg.links import export_mappings
+        from geokg.validate.links import export_mappings
 
         export_mappings("json" if fmt == "sssom-json" else "tsv", output)
         return
@@ -139,7 +141,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
     """Load the bundled records if needed, then serve the SPARQL endpoint and the API."""
     import uvicorn
 
-    from geokg.api.app import create_app
+    from geokg.app import create_app
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     if not no_load:
@@ -201,7 +203,7 @@ def link() -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.8, show_default=True)
 def link_suggest(ontology_file: Path, output: Path | None, min_confidence: float) -> None:
     """Suggest SSSOM rows by lexical matching of GeoKG labels against an ontology file (OWL, TTL, OBO, GCMD CSV)."""
-    from geokg.links import suggestions_table
+    from geokg.validate.links import suggestions_table
 
     text, count = suggestions_table(ontology_file, min_confidence)
     if output:
@@ -211,10 +213,39 @@ def link_suggest(ontology_file: Path, output: Path | None, min_confidence: float
         click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("question")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def ask(ctx: click.Context, question: str, fmt: str) -> None:
+    """Ask in English or Chinese (as /ask does): shows what was understood and the papers found."""
+    import json
+
+    from geokg.model.vocab import Iris
+    from geokg.read.ask import ask as answer
+    from geokg.read.context import Reader
+
+    store = _open(ctx, create=False)
+    try:
+        result = answer(Reader(store, Iris(_settings(ctx).base_iri)), question)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    understood = ", ".join(f"{u['kind']} {u.get('id') or u.get('matched')}" for u in result["understood"] if u["kind"] != "years")
+    click.echo(f"understood: {understood or 'nothing'}")
+    if result["ignored"]:
+        click.echo(f"ignored: {' '.join(result['ignored'])}")
+    for p in result["papers"]:
+        click.echo(f"{p['doi']}\t{p['issued'] or ''}\t{p['title']}")
+    click.echo(f"({result['total']} paper{'s' if result['total'] != 1 else ''})")
+
+
 @cli.command("questions")
 def list_questions() -> None:
     """List the named questions and their parameters."""
-    from geokg.questions import questions
+    from geokg.read.questions import questions
 
     for q in questions().values():
         params = " ".join(f"{p.name}:{p.type}={p.default}" for p in q.params)

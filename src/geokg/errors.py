@@ -1,4 +1,7 @@
-"""Errors of GeoKG: each names what is wrong and where, for a person to act on."""
+"""Errors of GeoKG: each names what is wrong and where, for a person to act on.
+
+The HTTP layer maps each kind to one status (see :data:`STATUS`), in one exception handler.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +34,15 @@ class ValidationFailed(GeoKGError):
 
 
 class QueryError(GeoKGError):
-    """A SPARQL query that cannot be parsed or run, or a bad question parameter."""
+    """A SPARQL query that cannot be parsed or run."""
+
+
+class InvalidInput(GeoKGError):
+    """A parameter a caller gave that does not fit (an unknown concept id, a bad year range, …)."""
+
+
+class NotFound(GeoKGError):
+    """Nothing is known about what was asked for (a DOI, a concept, a question)."""
 
 
 class StoreUnavailable(GeoKGError):
@@ -39,4 +50,33 @@ class StoreUnavailable(GeoKGError):
 
 
 class QueryTimeout(GeoKGError):
-    """A query ran over its time limit and was stopped."""
+    """A query ran over its time limit.
+
+    :param stopped: the store itself cancelled it (nothing is left running)
+    """
+
+    def __init__(self, message: str, *, stopped: bool = False) -> None:
+        self.stopped = stopped
+        super().__init__(message)
+
+
+class ProtocolError(GeoKGError):
+    """A request the service refuses: HTTP status and a message for the person who sent it."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self.status, self.message, self.headers = status, message, headers or {}
+        super().__init__(message)
+
+
+#: HTTP status of each kind of error (the most specific class found along the MRO wins).
+STATUS: dict[type[GeoKGError], int] = {
+    QueryError: 400, InvalidInput: 422, NotFound: 404, RecordError: 422, ValidationFailed: 422,
+    StoreUnavailable: 503, QueryTimeout: 503,
+}
+
+
+def status_of(exc: GeoKGError) -> int:
+    """The HTTP status for an error (500 for a kind with none)."""
+    if isinstance(exc, ProtocolError):
+        return exc.status
+    return next((STATUS[k] for k in type(exc).__mro__ if k in STATUS), 500)

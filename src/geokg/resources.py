@@ -1,21 +1,22 @@
 """Where GeoKG's data files live: the one place that knows the layout.
 
 In a checkout the files are the top-level ``ontology/``, ``shapes/``, ``queries/`` and
-``loaders/`` folders; ``GEOKG_HOME`` points elsewhere (for an installed package or a
-deployment that mounts its own records).
+``loaders/`` folders; the ``home`` setting (``GEOKG_HOME``) points elsewhere (for an installed
+package or a deployment that mounts its own records).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from geokg.settings import get_settings
 
 
 def home() -> Path:
     """Return the project folder that holds ontology/, shapes/, queries/ and loaders/."""
-    configured = os.environ.get("GEOKG_HOME")
+    configured = get_settings().home
     if configured:
-        return Path(configured)
+        return configured
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "ontology" / "geodm.ttl").is_file():
@@ -45,3 +46,12 @@ def records_dir() -> Path:
 
 def datasets_dir() -> Path:
     return loaders_dir() / "datasets"
+
+
+def mappings_dir() -> Path:
+    return home() / "ontology" / "mappings"
+
+
+def ontologies_dir() -> Path:
+    """The local copies of external ontologies (``GEOKG_ONTOLOGIES``; default shared/ontologies beside the home)."""
+    return get_settings().ontologies or home().parent / "shared" / "ontologies"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from geokg.vocab import DEFAULT_BASE
+from geokg.model.vocab import DEFAULT_BASE
 
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "password", "xxx"}
 
 
 class Settings(BaseSettings):
+    """Every setting of GeoKG; read once, passed down (never read from the environment elsewhere)."""
+
     model_config = SettingsConfigDict(env_prefix="GEOKG_", frozen=True)
 
     backend: str = "oxigraph"
@@ -39,6 +42,10 @@ class Settings(BaseSettings):
     """Origins allowed to call the API from a browser (``*`` for any)."""
     max_request_bytes: int = 1_000_000
     """Largest request body accepted."""
+    home: Path | None = None
+    """Folder holding ontology/, shapes/, queries/ and loaders/ (default: the checkout)."""
+    ontologies: Path | None = None
+    """Local copies of the external ontologies the mappings point to (default: shared/ontologies beside the home)."""
 
     @model_validator(mode="after")
     def _refuse_weak_tokens(self) -> Settings:
@@ -50,4 +57,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings of this process, from its environment."""
     return Settings()

@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers, and the protocol error they raise."""
+"""Dependencies shared by the routers: the store, the read model, the settings, the write token."""
 
 from __future__ import annotations
 
@@ -8,29 +8,25 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from geokg.engine import ManagedOxigraph
+from geokg.errors import ProtocolError
+from geokg.read.context import Reader
 from geokg.settings import Settings
 from geokg.store import Store
 
 
-class ProtocolError(Exception):
-    """A request the service refuses: HTTP status and a message for the person who sent it."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        self.status, self.message, self.headers = status, message, headers or {}
-        super().__init__(message)
-
-
 def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    store: Store = request.app.state.store
+    return store
 
 
-def get_engine(request: Request) -> ManagedOxigraph | None:
-    return request.app.state.engine  # type: ignore[no-any-return]
+def get_reader(request: Request) -> Reader:
+    reader: Reader = request.app.state.reader
+    return reader
 
 
 def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 @dataclass
@@ -54,6 +50,6 @@ def get_write_auth(request: Request) -> WriteAuth:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-EngineDep = Annotated[ManagedOxigraph | None, Depends(get_engine)]
+ReaderDep = Annotated[Reader, Depends(get_reader)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 WriteAuthDep = Annotated[WriteAuth, Depends(get_write_auth)]

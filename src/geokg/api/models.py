@@ -1,10 +1,21 @@
-"""Typed responses of the REST API (they document the OpenAPI schema)."""
+"""Typed responses of the REST API: each JSON route declares one, so OpenAPI documents real shapes.
+
+The read layer (:mod:`geokg.read`) returns plain data; FastAPI validates it against these models.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+Row = dict[str, Any]
+"""A row of a named question: variable → value (numbers for integers, text otherwise)."""
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    version: str
 
 
 class ConceptHit(BaseModel):
@@ -26,7 +37,7 @@ class PaperSummary(BaseModel):
 
 
 class PaperPage(BaseModel):
-    total: int
+    total: int = Field(description="how many papers match, over all pages")
     page: int
     per_page: int
     papers: list[PaperSummary]
@@ -38,7 +49,12 @@ class ConceptRef(BaseModel):
     label_zh: str | None = None
 
 
-class ConceptDetail(BaseModel):
+class ExternalMatch(BaseModel):
+    relation: str = Field(examples=["exactMatch"])
+    iri: str
+
+
+class ConceptDetail(PaperPage):
     id: str
     iri: str
     scheme: str
@@ -48,8 +64,65 @@ class ConceptDetail(BaseModel):
     notation: str | None = None
     broader: list[ConceptRef]
     narrower: list[ConceptRef]
-    external_matches: list[dict[str, str]]
-    papers: list[PaperSummary] = Field(description="papers that use the concept or any narrower concept")
+    external_matches: list[ExternalMatch]
+    papers: list[PaperSummary] = Field(description="one page of the papers that use the concept or any narrower concept")
+
+
+class LabelledConcept(BaseModel):
+    id: str
+    iri: str
+    label_en: str | None = None
+    label_zh: str | None = None
+
+
+class MethodApplication(BaseModel):
+    order: int
+    method: LabelledConcept
+    purposes: list[LabelledConcept]
+    inputs: list[str] = Field(description="dataset ids")
+    note: str | None = None
+
+
+class PaperDataset(BaseModel):
+    id: str
+    iri: str
+    name: str | None = None
+    data_types: list[LabelledConcept]
+
+
+class ReportClassification(BaseModel):
+    asserted: list[str] = Field(description="sections the report lists the paper under")
+    derived: list[str] = Field(description="sections that follow from the paper's methods and data")
+
+
+class Correction(BaseModel):
+    field: str | None = None
+    note: str | None = None
+
+
+class Provenance(BaseModel):
+    source: str
+    appendix_row: int | None = None
+    graph: str | None = None
+    record_file: str | None = None
+    corrections: list[Correction]
+
+
+class PaperDetail(BaseModel):
+    iri: str
+    doi: str | None = None
+    url: str | None = None
+    title: dict[str, str] = Field(description="by language")
+    journal: str | None = None
+    issued: str | None = None
+    summary: dict[str, str]
+    research_question: dict[str, str]
+    method_applications: list[MethodApplication]
+    datasets: list[PaperDataset]
+    processes: list[LabelledConcept]
+    findings: list[dict[str, str]]
+    report: ReportClassification
+    provenance: Provenance
 
 
 class AskAnswer(BaseModel):
@@ -57,4 +130,133 @@ class AskAnswer(BaseModel):
     understood: list[dict[str, Any]] = Field(description="concepts, years and datasets found in the question")
     ignored: list[str] = Field(description="words that matched nothing")
     sparql: str = Field(description="the query that was run")
-    papers: list[PaperSummary]
+    total: int = Field(description="how many papers match")
+    papers: list[PaperSummary] = Field(description="the first papers found, newest first")
+
+
+class CompareTable(BaseModel):
+    columns: list[str]
+    papers: list[dict[str, str]]
+
+
+class DatasetEntry(BaseModel):
+    id: str
+    name: str
+    data_types: list[str]
+    papers: int
+
+
+class ProcessEntry(BaseModel):
+    id: str
+    label_en: str | None = None
+    label_zh: str | None = None
+    papers: int
+
+
+class JournalEntry(BaseModel):
+    id: str
+    name: str
+    issn: str
+    papers: int
+
+
+class QuestionParam(BaseModel):
+    name: str
+    type: str
+    default: str | None = None
+
+
+class QuestionInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    returns: list[str]
+    params: list[QuestionParam]
+
+
+class QuestionAnswer(BaseModel):
+    name: str
+    title: str
+    params: dict[str, str | None]
+    rows: list[Row]
+
+
+class TopConceptCount(BaseModel):
+    concept: str
+    label: str
+    papers: int
+
+
+class Stats(BaseModel):
+    papers: int
+    method_families: list[Row]
+    data_types: list[TopConceptCount]
+    purposes: list[TopConceptCount]
+    per_year_and_journal: list[Row]
+    family_by_data_type: list[Row]
+    method_cooccurrence: list[Row]
+    report_categories: list[Row]
+
+
+class FigureConcept(BaseModel):
+    id: str
+    label_en: str
+    label_zh: str
+    notation: str | None = None
+
+
+class HeatmapCell(BaseModel):
+    row: str
+    column: str
+    papers: int
+
+
+class Heatmap(BaseModel):
+    rows: list[FigureConcept]
+    columns: list[FigureConcept]
+    cells: list[HeatmapCell]
+
+
+class FocusSeries(FigureConcept):
+    papers: list[int]
+
+
+class YearSeries(BaseModel):
+    years: list[int]
+    papers: list[int]
+    series: list[FocusSeries]
+
+
+class NetworkNode(FigureConcept):
+    papers: int
+    family: str | None = None
+
+
+class NetworkEdge(BaseModel):
+    source: str
+    target: str
+    papers: int
+
+
+class Network(BaseModel):
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+
+
+class GraphNode(BaseModel):
+    id: str
+    kind: str
+    label_en: str | None = None
+    label_zh: str | None = None
+    doi: str | None = None
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+    relation: str
+
+
+class Neighbourhood(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]

@@ -31,4 +31,4 @@ def service_description(endpoint: str, accept: str | None, settings: Settings) -
     return Response(body, media_type=content_type(media), headers={"Vary": "Accept"})
 
 
-__all__ = ["service_description", "RESULT_TYPES"]
+__all__ = ["RESULT_TYPES", "service_description"]

@@ -22,9 +22,9 @@ from rdflib.namespace import SKOS
 
 from geokg import resources
 from geokg.errors import RecordError, ValidationFailed
-from geokg.ontology import read_ontology
-from geokg.records import DOI_PATTERN, JournalRecord, load_list, paper_id_from_doi
-from geokg.vocab import GKC, SCHEMES
+from geokg.model.ontology import read_ontology
+from geokg.model.records import DOI_PATTERN, JournalRecord, load_list, paper_id_from_doi
+from geokg.model.vocab import SCHEMES, concept_id
 
 COLUMNS = ("article", "question", "data", "methods", "conclusions", "summary")
 HEADER_WORDS = {"article": "文章", "question": "问题", "data": "数据", "methods": "方法", "conclusions": "结论", "summary": "总结"}
@@ -33,7 +33,7 @@ _DATE = re.compile(r"[（(]\s*(\d{8})\s*[）)]")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _SECTION = re.compile(r"^\s*(\d\.\d{1,2})\s*\S")
 #: Which cells are searched for concepts of which scheme.
-TAG_CELLS = {"method": ("methods",), "purpose": ("methods",), "data type": ("data",), "process": ("question", "conclusions")}
+TAG_CELLS = {"method": ("methods",), "purpose": ("methods",), "data-type": ("data",), "process": ("question", "conclusions")}
 
 
 @dataclass
@@ -159,15 +159,15 @@ def _normalise(text: str) -> str:
 def label_index(graph: Graph) -> dict[str, list[tuple[str, str]]]:
     """Scheme name → (normalised label, concept id), longest labels first."""
     out: dict[str, list[tuple[str, str]]] = {}
-    for name, scheme in SCHEMES.items():
+    for scheme in SCHEMES:
         pairs = set()
-        for concept in graph.subjects(SKOS.inScheme, scheme):
-            cid = str(concept)[len(GKC) :]
+        for concept in graph.subjects(SKOS.inScheme, scheme.iri):
+            cid = concept_id(str(concept))
             for prop in (SKOS.prefLabel, SKOS.altLabel):
                 for label in graph.objects(concept, prop):
                     if isinstance(label, Literal) and len(str(label)) >= 2:
                         pairs.add((_normalise(str(label)), cid))
-        out[name] = sorted(pairs, key=lambda p: -len(p[0]))
+        out[scheme.key] = sorted(pairs, key=lambda p: -len(p[0]))
     return out
 
 
@@ -214,7 +214,7 @@ def parse_report(path: Path, ontology: Graph | None = None, journals_file: Path 
         if len(cells) != len(COLUMNS):
             problems.append(RecordError(source, f"row {row}", f"has {len(cells)} cells, expected {len(COLUMNS)}"))
             continue
-        cell = dict(zip(COLUMNS, cells))
+        cell = dict(zip(COLUMNS, cells, strict=False))
         try:
             found = parse_articles(cell["article"], row, source, journals)
         except RecordError as exc:

@@ -8,14 +8,16 @@ named graphs by default (``oxigraph serve --union-default-graph``; Fuseki:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO
 
 import httpx
 import pyoxigraph as ox
 
 from geokg.errors import QueryError, QueryTimeout, StoreUnavailable
-from geokg.store import QueryResult, replace_graphs_update
+from geokg.store.protocol import QueryResult, RawResponse
+from geokg.store.results import solutions, triples
+from geokg.store.sparql import replace_graphs_update
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 #: How Oxigraph's server ends a response whose query it cancelled (it has already sent 200).
@@ -42,54 +44,50 @@ class RemoteStore:
                  update_path: str = "/update", store_path: str = "/store") -> None:
         base = base_url.rstrip("/")
         self.query_url, self.update_url, self.store_url = base + query_path, base + update_path, base + store_path
+        self.timeout = timeout
         self.http = httpx.Client(timeout=timeout)
 
-    def _post(self, url: str, **kwargs: object) -> httpx.Response:
+    def _post(self, url: str, *, timeout: float | None = None, data: dict[str, str | list[str]] | None = None,
+              content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
         try:
-            return self.http.post(url, **kwargs)  # type: ignore[arg-type]
+            return self.http.post(url, timeout=timeout if timeout is not None else self.timeout, data=data, content=content,
+                                  headers=headers)
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the query ran over the time limit of {timeout or self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"SPARQL server at {url} unreachable: {exc}") from None
-
-    def query(
-        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
-    ) -> QueryResult:
-        form = _form(sparql, default_graphs, named_graphs)
-        response = self._post(self.query_url, data=form, headers={"Accept": _ACCEPT})
-        if response.status_code == 400:
-            raise QueryError(f"malformed query: {response.text.strip()}")
-        if response.status_code >= 300:
-            raise StoreUnavailable(f"SPARQL server answered {response.status_code}: {response.text.strip()[:500]}")
-        media = response.headers.get("content-type", "").split(";")[0].strip()
-        if media == "application/sparql-results+json":
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
-        if media == "application/n-triples":
-            # Give graph results the same type as the embedded store's: a QueryTriples.
-            scratch = ox.Store()
-            scratch.load(response.content, format=ox.RdfFormat.N_TRIPLES)
-            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        raise StoreUnavailable(f"SPARQL server answered with unexpected content type {media!r}")
+            raise StoreUnavailable(f"the SPARQL server did not answer: {type(exc).__name__}") from None
 
     def forward_query(
         self, sparql: str, accept: str, *, default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None, timeout: float | None = None,
-    ) -> tuple[int, str, bytes]:
-        """Send a query as the client asked for it; return the server's status, media type and body.
+    ) -> RawResponse:
+        """Send a query as the client asked for it; the body is the server's own serialisation.
 
-        The body is the server's own serialisation, passed on unchanged.
         :raises QueryTimeout: the server did not finish within ``timeout`` or cancelled the query
         """
-        form = _form(sparql, default_graphs, named_graphs)
-        try:
-            response = self.http.post(self.query_url, data=form, headers={"Accept": accept},
-                                      timeout=timeout if timeout is not None else self.http.timeout)
-        except httpx.TimeoutException:
-            raise QueryTimeout(f"the query ran over the time limit of {timeout:g} s and was stopped") from None
-        except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"SPARQL server at {self.query_url} unreachable: {exc}") from None
+        response = self._post(self.query_url, data=_form(sparql, default_graphs, named_graphs),
+                              headers={"Accept": accept}, timeout=timeout)
         body = response.content
         if response.status_code == 200 and body.endswith(_CANCELLED):
-            raise QueryTimeout("the query ran over the time limit and was cancelled by the store")
-        return response.status_code, response.headers.get("content-type", ""), body
+            raise QueryTimeout("the query ran over the time limit and was cancelled by the store", stopped=True)
+        return RawResponse(response.status_code, response.headers.get("content-type", "").split(";")[0].strip(), body)
+
+    def query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        raw = self.forward_query(sparql, _ACCEPT, default_graphs=default_graphs, named_graphs=named_graphs)
+        if raw.status == 400:
+            raise QueryError(f"malformed query: {raw.body.decode('utf-8', 'replace').strip()}")
+        if raw.status >= 300:
+            raise StoreUnavailable(f"the SPARQL server answered {raw.status}")
+        if raw.media_type == "application/sparql-results+json":
+            return ox.parse_query_results(raw.body, format=ox.QueryResultsFormat.JSON)
+        if raw.media_type == "application/n-triples":
+            # Give graph results the same type as the embedded store's: a QueryTriples.
+            scratch = ox.Store()
+            scratch.load(raw.body, format=ox.RdfFormat.N_TRIPLES)
+            return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        raise StoreUnavailable(f"the SPARQL server answered with unexpected content type {raw.media_type!r}")
 
     def update(self, sparql: str) -> None:
         response = self._post(self.update_url, content=sparql.encode("utf-8"),
@@ -97,19 +95,22 @@ class RemoteStore:
         if response.status_code == 400:
             raise QueryError(f"malformed update: {response.text.strip()}")
         if response.status_code >= 300:
-            raise StoreUnavailable(f"SPARQL server refused the update ({response.status_code}): {response.text.strip()[:500]}")
+            raise StoreUnavailable(f"the SPARQL server refused the update ({response.status_code}): {response.text.strip()[:500]}")
 
     def add_graphs(self, graphs: Mapping[str, str]) -> None:
         self.update(replace_graphs_update(graphs))
 
+    def replace_graphs(self, graphs: Mapping[str, str], drop: Iterable[str] = ()) -> None:
+        drop = list(drop)
+        if graphs or drop:
+            self.update(replace_graphs_update(graphs, drop))
+
     def graph_names(self) -> set[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return {row["g"].value for row in rows}  # type: ignore[union-attr]
+        return {row["g"].value for row in solutions(self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))}
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         if graph is None and not fmt.supports_datasets:
-            triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            triples.serialize(out, fmt)  # type: ignore[union-attr]
+            triples(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")).serialize(out, fmt)
             return
         params = {"graph": graph} if graph else {}
         try:
@@ -119,7 +120,7 @@ class RemoteStore:
                 for chunk in response.iter_bytes():
                     out.write(chunk)
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"SPARQL server at {self.store_url} unreachable: {exc}") from None
+            raise StoreUnavailable(f"the SPARQL server did not answer: {type(exc).__name__}") from None
 
     def close(self) -> None:
         self.http.close()

@@ -6,6 +6,8 @@ words of the interface itself live here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Request
 
 LANGUAGES = ("en", "zh")
@@ -64,6 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "concept.external": {"en": "In other vocabularies", "zh": "外部本体中的对应"},
     "concept.papers": {"en": "Papers using this concept or a narrower one", "zh": "使用该概念或其下位概念的论文"},
     "paper.doi": {"en": "DOI", "zh": "DOI"},
+    "paper.url": {"en": "Publisher's page", "zh": "出版方页面"},
     "paper.journal": {"en": "Journal", "zh": "期刊"},
     "paper.issued": {"en": "Published", "zh": "发表日期"},
     "paper.summary": {"en": "Summary", "zh": "摘要"},
@@ -117,7 +120,9 @@ def language(request: Request) -> str:
     return "zh" if accept.startswith("zh") else "en"
 
 
-def translator(lang: str):  # type: ignore[no-untyped-def]
+def translator(lang: str) -> Callable[[str], str]:
+    """The interface string of a key in one language."""
+
     def t(key: str) -> str:
         return STRINGS[key][lang]
     return t
@@ -125,5 +130,5 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
 
 def label(item: object, lang: str) -> str:
     """The label of a concept reference in the page's language (English when Chinese is missing)."""
-    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)  # type: ignore[union-attr]
+    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
     return get(f"label_{lang}") or get("label_en") or get("id") or ""

@@ -1,5 +1,5 @@
 """Server-rendered pages for people: search/ask, concept trees, paper and concept pages, comparison,
-the SPARQL editor. They read through the same functions as the REST API; charts are drawn in the
+the SPARQL editor. They read through :mod:`geokg.read` as the REST API does; charts are drawn in the
 browser from the ``/figures`` JSON by the bundled ``static/charts.js`` (no external assets)."""
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from geokg import __version__
-from geokg.api.deps import ProtocolError, StoreDep
-from geokg.api.facets import PREFIXES
-from geokg.api.papers_query import paper_details, paper_for_doi
-from geokg.api.results import iri, literal, rows
-from geokg.api.routers.ask import ask
-from geokg.api.routers.concepts import get_concept, lookup, search_concepts
-from geokg.api.routers.figures import section_key
-from geokg.lookup import CONCEPT_NS
-from geokg.ontology import default_index
-from geokg.questions import bind, questions
+from geokg.errors import InvalidInput
+from geokg.model.ontology import default_index
+from geokg.model.vocab import GKC, SCHEMES
+from geokg.read import concepts
+from geokg.read.ask import ask
+from geokg.read.context import Reader
+from geokg.read.papers import compare, paper_details
+from geokg.read.questions import bind, questions
+from geokg.read.stats import counts
+from geokg.store.sparql import literal
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
 
 HERE = Path(__file__).parent
@@ -31,14 +31,12 @@ STATIC = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
-#: The trees of the concept browser: scheme IRI and the path from a paper to a concept of it.
-TREES = {
-    "method": ("methods", "geodm:hasMethodApplication/geodm:method"),
-    "purpose": ("purposes", "geodm:hasMethodApplication/geodm:purpose"),
-    "data-type": ("data-types", "geodm:usesDataset/geodm:dataType"),
-    "process": ("processes", "geodm:studiesProcess"),
-}
 EXAMPLES = ("bootstrap uncertainty on satellite data", "哪些论文用机器学习研究冰川?", "random forest", "地震")
+
+
+def reader_of(request: Request) -> Reader:
+    reader: Reader = request.app.state.reader
+    return reader
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -47,108 +45,57 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
         "switch": {code: "/language?" + urlencode({"lang": code, "next": here}) for code in LANGUAGES},
-        "base_iri": request.app.state.settings.base_iri, "concept_ns": CONCEPT_NS, **context,
+        "base_iri": reader_of(request).iris.base, "concept_ns": str(GKC), **context,
     }, status_code=status)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
-
-
-def local_path(iri_text: str, base: str) -> str:
-    """Where an entity IRI of the graph is served by this app (its Linked Data page)."""
-    if iri_text.startswith(CONCEPT_NS):
-        return "/concept/" + iri_text[len(CONCEPT_NS):]
-    return "/" + iri_text[len(base):] if iri_text.startswith(base) else iri_text
 
 
 @router.get("/language")
 def switch_language(lang: str, next: str = "/") -> Response:
     """Sets the language cookie and goes back; only local paths are followed (no open redirect)."""
     if lang not in LANGUAGES:
-        raise ProtocolError(422, f"language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
 
 
-def _counts(store: StoreDep) -> dict[str, int]:
-    found = rows(store.query(PREFIXES + """SELECT
-        (COUNT(DISTINCT ?p) AS ?papers) (COUNT(DISTINCT ?ma) AS ?applications) (COUNT(DISTINCT ?m) AS ?methods) (COUNT(DISTINCT ?d) AS ?datasets)
-        WHERE { ?p a geodm:Paper . OPTIONAL { ?p geodm:hasMethodApplication ?ma . ?ma geodm:method ?m } OPTIONAL { ?p geodm:usesDataset ?d } }"""))
-    return found[0]
-
-
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
-    return render(request, "home.html", counts=_counts(store), examples=EXAMPLES)
+def home(request: Request) -> HTMLResponse:
+    return render(request, "home.html", counts=counts(reader_of(request)), examples=EXAMPLES)
 
 
-@router.get("/search", response_class=HTMLResponse)
-def search(request: Request, store: StoreDep, q: Annotated[str, Query(max_length=300)] = "") -> HTMLResponse:
+@router.get("/search", response_model=None)
+def search(request: Request, q: Annotated[str, Query(max_length=300)] = "") -> Response:
     if not q.strip():
-        return RedirectResponse("/", status_code=303)  # type: ignore[return-value]
-    answer = ask(request, store, q)
-    concepts = search_concepts(request, q=q, scheme=None, iri_=None, limit=8)
-    base = request.app.state.settings.base_iri
-    return render(request, "search.html", q=q, answer=answer, concepts=concepts,
-                  papers=[{**p.model_dump(), "href": local_path(p.iri, base)} for p in answer.papers],
-                  editor_href="/editor?" + urlencode({"query": answer.sparql}))
-
-
-def concept_tree(request: Request, store: StoreDep, kind: str) -> list[dict[str, Any]]:
-    """The concepts of one scheme as a forest, each node with the papers using it or a narrower concept."""
-    scheme, path = TREES[kind]
-    scheme_iri = iri(CONCEPT_NS + scheme)
-    links = rows(store.query(PREFIXES + f"SELECT ?c ?b WHERE {{ ?c skos:inScheme {scheme_iri} OPTIONAL {{ ?c skos:broader ?b }} }}"))
-    counts = {r["c"]: r["n"] for r in rows(store.query(PREFIXES + f"""SELECT ?c (COUNT(DISTINCT ?paper) AS ?n) WHERE {{
-        ?c skos:inScheme {scheme_iri} . ?x skos:broader* ?c . ?paper {path} ?x }} GROUP BY ?c"""))}
-    index = lookup(request)
-    nodes: dict[str, dict[str, Any]] = {}
-    for r in links:
-        cid = r["c"][len(CONCEPT_NS):]
-        concept = index.concepts.get(cid)
-        labels = concept.labels if concept else {}
-        nodes.setdefault(r["c"], {"id": cid, "label_en": labels.get("en", cid), "label_zh": labels.get("zh"),
-                                  "notation": concept.notation if concept else "", "papers": counts.get(r["c"], 0),
-                                  "children": [], "parents": []})
-        if "b" in r:
-            nodes[r["c"]]["parents"].append(r["b"])
-    roots = []
-    for key, node in nodes.items():
-        parents = [p for p in node["parents"] if p in nodes]
-        for p in parents:
-            nodes[p]["children"].append(node)
-        if not parents:
-            roots.append(node)
-
-    def order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        items.sort(key=lambda n: (section_key(n["notation"]) if n["notation"] else (999,),
-                                  -n["papers"], n["label_en"].lower()))
-        for n in items:
-            order(n["children"])
-        return items
-
-    return order(roots)
+        return RedirectResponse("/", status_code=303)
+    reader = reader_of(request)
+    answer = ask(reader, q)
+    found = concepts.search(reader, q, None, 8)
+    return render(request, "search.html", q=q, answer=answer, concepts=found,
+                  papers=[{**p, "href": reader.iris.local(p["iri"])} for p in answer["papers"]],
+                  editor_href="/editor?" + urlencode({"query": answer["sparql"]}))
 
 
 @router.get("/browse", response_class=HTMLResponse)
-def browse(request: Request, store: StoreDep, scheme: str = "method") -> HTMLResponse:
-    if scheme not in TREES:
-        raise ProtocolError(404, f"no concept tree {scheme!r}; choose one of {', '.join(TREES)}")
-    return render(request, "browse.html", scheme=scheme, schemes=list(TREES), tree=concept_tree(request, store, scheme))
+def browse(request: Request, scheme: str = "method") -> HTMLResponse:
+    return render(request, "browse.html", scheme=scheme, schemes=[s.key for s in SCHEMES if s.browse],
+                  tree=concepts.tree(reader_of(request), scheme))
 
 
 #: The comparison page lists this many papers to pick from (a large graph is picked from search results).
 PICK_LIMIT = 100
 
 
-def _paper_choices(store: StoreDep, chosen: list[str]) -> list[dict[str, Any]]:
+def _paper_choices(reader: Reader, chosen: list[str]) -> list[dict[str, Any]]:
     """The newest papers, and the chosen ones wherever they are."""
     values = " ".join(literal(d) for d in chosen)
-    return rows(store.query(PREFIXES + f"""SELECT ?doi ?title ?issued WHERE {{
+    return reader.select(f"""SELECT ?doi ?title ?issued WHERE {{
         {{ SELECT ?p ?issued WHERE {{ ?p a geodm:Paper OPTIONAL {{ ?p dcterms:issued ?issued }} }} ORDER BY DESC(?issued) ?p LIMIT {PICK_LIMIT + 1} }}
         UNION {{ VALUES ?doi {{ {values} }} ?p prism:doi ?doi OPTIONAL {{ ?p dcterms:issued ?issued }} }}
-        ?p prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en") }} ORDER BY DESC(?issued) ?doi"""))
+        ?p prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en") }} ORDER BY DESC(?issued) ?doi""")
 
 
 def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
@@ -157,20 +104,17 @@ def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
 
 
 @router.get("/comparison", response_class=HTMLResponse)
-def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
-    papers = []
-    for d in doi:
-        found = paper_for_doi(store, d)
-        if found is None:
-            raise ProtocolError(404, f"no paper with DOI {d}")
-        papers.append({**paper_details(store, *found), "href": local_path(found[0], request.app.state.settings.base_iri)})
+def comparison(request: Request, doi: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
+    reader = reader_of(request)
+    doi = list(dict.fromkeys(doi))
+    papers = [{**p, "href": reader.iris.local(p["iri"])} for p in compare(reader, doi)]
     shared = {
         "methods": _shared(papers, lambda p: [a["method"]["id"] for a in p["method_applications"]]),
         "datasets": _shared(papers, lambda p: [d["id"] for d in p["datasets"]]),
         "processes": _shared(papers, lambda p: [x["id"] for x in p["processes"]]),
     } if len(papers) >= 2 else {"methods": set(), "datasets": set(), "processes": set()}
     query = urlencode([("doi", d) for d in doi])
-    unique = list({c["doi"]: c for c in _paper_choices(store, doi)}.values())
+    unique = list({c["doi"]: c for c in _paper_choices(reader, doi)}.values())
     others = [c for c in unique if c["doi"] not in doi]
     choices = [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]]
     return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
@@ -181,7 +125,8 @@ def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Quer
 @router.get("/editor", response_class=HTMLResponse)
 def editor(request: Request, query: Annotated[str, Query(max_length=100_000)] = "", question: str = "") -> HTMLResponse:
     named = questions()
-    examples = [{"name": q.name, "title": q.title, "text": bind(q, {}, default_index())} for q in named.values()]
+    iris = reader_of(request).iris
+    examples = [{"name": q.name, "title": q.title, "text": bind(q, {}, default_index(), iris)} for q in named.values()]
     if not query:
         chosen = named.get(question) or named.get("papers-by-method-purpose-datatype") or next(iter(named.values()))
         query, question = chosen.text, chosen.name
@@ -189,48 +134,39 @@ def editor(request: Request, query: Annotated[str, Query(max_length=100_000)] = 
                   examples_json=json.dumps({e["name"]: e["text"] for e in examples}, ensure_ascii=False).replace("</", "<\\/"))
 
 
-# --- Linked Data pages: the HTML representation of entity IRIs (see geokg.api.routers.ld) ---
+# --- Linked Data pages: the HTML representation of entity IRIs (see geokg.linked_data) ---
 
-def paper_page(request: Request, store: StoreDep, subject: str, headers: dict[str, str]) -> HTMLResponse:
-    details = paper_details(store, subject)
-    if not details:
-        raise ProtocolError(404, f"nothing is known about {subject}")
-    base = request.app.state.settings.base_iri
-    concepts = {a["method"]["iri"] for a in details["method_applications"]} | {x["iri"] for x in details["processes"]} \
-        | {p["iri"] for a in details["method_applications"] for p in a["purposes"]} \
-        | {t["iri"] for d in details["datasets"] for t in d["data_types"]} | {d["iri"] for d in details["datasets"]}
-    external = rows(store.query(PREFIXES + f"""SELECT ?c ?rel ?target WHERE {{
-        VALUES ?c {{ {' '.join(iri(c) for c in sorted(concepts))} }}
-        VALUES ?rel {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch skos:relatedMatch }}
-        ?c ?rel ?target }} ORDER BY ?c ?rel ?target""")) if concepts else []
-    names = {a["method"]["iri"]: a["method"] for a in details["method_applications"]}
+def paper_page(request: Request, subject: str, headers: dict[str, str]) -> HTMLResponse:
+    reader = reader_of(request)
+    details = paper_details(reader, subject)
+    applications, datasets = details["method_applications"], details["datasets"]
+    names = {a["method"]["iri"]: a["method"] for a in applications}
     names.update({x["iri"]: x for x in details["processes"]})
-    names.update({p["iri"]: p for a in details["method_applications"] for p in a["purposes"]})
-    names.update({t["iri"]: t for d in details["datasets"] for t in d["data_types"]})
-    names.update({d["iri"]: {"label_en": d["name"], "id": d["id"]} for d in details["datasets"]})
-    links = [{"concept": names.get(e["c"], {"id": e["c"]}), "relation": e["rel"].rsplit("#", 1)[-1], "target": e["target"]}
-             for e in external]
-    dataset_names = {d["id"]: d["name"] for d in details["datasets"]}
-    response = render(request, "paper.html", paper=details, external=links, dataset_names=dataset_names,
-                      href=lambda x: local_path(x, base), subject=subject)
+    names.update({p["iri"]: p for a in applications for p in a["purposes"]})
+    names.update({t["iri"]: t for d in datasets for t in d["data_types"]})
+    names.update({d["iri"]: {"label_en": d["name"], "id": d["id"]} for d in datasets})
+    links = [{**e, "concept": names.get(e["concept"], {"id": e["concept"]})} for e in concepts.external_matches(reader, set(names))]
+    response = render(request, "paper.html", paper=details, external=links, dataset_names={d["id"]: d["name"] for d in datasets},
+                      href=reader.iris.local, subject=subject)
     response.headers.update(headers)
     return response
 
 
-def concept_page(request: Request, store: StoreDep, subject: str, headers: dict[str, str]) -> HTMLResponse:
-    detail = get_concept(request, store, subject[len(CONCEPT_NS):])
-    base = request.app.state.settings.base_iri
+def concept_page(request: Request, subject: str, headers: dict[str, str]) -> HTMLResponse:
+    reader = reader_of(request)
+    page = request.query_params.get("page", "1")
+    detail = concepts.detail(reader, subject[len(GKC):], int(page) if page.isdigit() and int(page) > 0 else 1)
     response = render(request, "concept.html", concept=detail, subject=subject,
-                      papers=[{**p.model_dump(), "href": local_path(p.iri, base)} for p in detail.papers])
+                      papers=[{**p, "href": reader.iris.local(p["iri"])} for p in detail["papers"]])
     response.headers.update(headers)
     return response
 
 
 def entity_page(request: Request, subject: str, statements: list[dict[str, str | None]], headers: dict[str, str]) -> HTMLResponse:
     """Any other entity (dataset, journal, source, the ontology): its statements as a table."""
-    base = request.app.state.settings.base_iri
+    iris = reader_of(request).iris
     for row in statements:
-        row["href"] = local_path(row["href"], base) if row["href"] else None
+        row["href"] = iris.local(row["href"]) if row["href"] else None
     response = render(request, "entity.html", subject=subject, statements=statements)
     response.headers.update(headers)
     return response

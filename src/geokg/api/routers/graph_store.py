@@ -11,9 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from geokg.api.deps import ProtocolError, StoreDep, WriteAuthDep
+from geokg.api.deps import StoreDep, WriteAuthDep
 from geokg.api.negotiation import GRAPH_TYPES, choose, content_type
-from geokg.api.writes import gate
+from geokg.api.writes import write
+from geokg.errors import ProtocolError
+from geokg.load.write import Change
+from geokg.store.results import as_bytes, triples
+from geokg.store.sparql import iri
 
 router = APIRouter(tags=["graph-store"])
 
@@ -36,10 +40,14 @@ def read_graph(request: Request, store: StoreDep) -> Response:
     media = choose(request.headers.get("accept"), list(GRAPH_TYPES))
     if media is None:
         raise ProtocolError(406, f"available: {', '.join(GRAPH_TYPES)}")
+    try:
+        term = iri(graph)
+    except ValueError:
+        raise ProtocolError(400, f"not an IRI: {graph!r}") from None
     if graph not in store.graph_names():
         raise ProtocolError(404, f"no graph {graph}")
-    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    return Response(triples.serialize(format=GRAPH_TYPES[media]), media_type=content_type(media))  # type: ignore[union-attr]
+    found = triples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}"))
+    return Response(as_bytes(found.serialize(format=GRAPH_TYPES[media])), media_type=content_type(media))
 
 
 async def _body_graph(request: Request) -> bytes:
@@ -49,7 +57,7 @@ async def _body_graph(request: Request) -> bytes:
     return await request.body()
 
 
-def _loader(body: bytes, media: str, graph: str, replace: bool):  # type: ignore[no-untyped-def]
+def _loader(body: bytes, media: str, graph: str, replace: bool) -> Change:
     fmt = _PARSABLE[media]
 
     def change(scratch: ox.Store) -> None:
@@ -70,7 +78,7 @@ async def _write_body(request: Request, auth: WriteAuthDep, replace: bool) -> Re
     graph = _graph_param(request)
     body = await _body_graph(request)
     media = request.headers["content-type"].split(";")[0].strip().lower()
-    return await run_in_threadpool(gate(request).write, {graph}, _loader(body, media, graph, replace=replace))
+    return await run_in_threadpool(write, request, {graph}, _loader(body, media, graph, replace=replace))
 
 
 @router.put("/store", status_code=204, summary="Graph Store Protocol: replace a paper graph")
@@ -92,4 +100,4 @@ async def delete_graph(request: Request, store: StoreDep, auth: WriteAuthDep) ->
     graph = _graph_param(request)
     if graph not in store.graph_names():
         raise ProtocolError(404, f"no graph {graph}")
-    return await run_in_threadpool(gate(request).write, {graph}, lambda scratch: scratch.remove_graph(ox.NamedNode(graph)))
+    return await run_in_threadpool(write, request, {graph}, lambda scratch: scratch.remove_graph(ox.NamedNode(graph)))

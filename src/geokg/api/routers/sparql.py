@@ -10,18 +10,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from geokg.api.deps import EngineDep, ProtocolError, SettingsDep, StoreDep, WriteAuthDep
+from geokg.api.deps import SettingsDep, StoreDep, WriteAuthDep
 from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_type
 from geokg.api.service_description import service_description
 from geokg.api.writes import apply_update
-from geokg.errors import QueryTimeout, StoreUnavailable
+from geokg.errors import ProtocolError, QueryTimeout, StoreUnavailable
 from geokg.settings import Settings
-from geokg.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
+from geokg.store import Store
+from geokg.store.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
 
 router = APIRouter(tags=["sparql"])
 
-GraphParam = Annotated[list[str], Query(alias="default-graph-uri")]
-NamedParam = Annotated[list[str], Query(alias="named-graph-uri")]
+GraphParam = Annotated[list[str] | None, Query(alias="default-graph-uri")]
+NamedParam = Annotated[list[str] | None, Query(alias="named-graph-uri")]
 _FORM = "application/x-www-form-urlencoded"
 #: Deeper nesting than this is refused before it reaches the engine: Oxigraph's recursive
 #: parser overflows its stack (and aborts) somewhere below 10,000 levels.
@@ -41,8 +42,7 @@ def check_outbound(text: str, settings: Settings) -> None:
             raise ProtocolError(403, f"outbound request to {target} refused: not in the SERVICE allowlist (GEOKG_SERVICE_ALLOWLIST)")
 
 
-def run_query(request: Request, store: StoreDep, engine: EngineDep, settings: Settings,
-              text: str, graphs: list[str], named: list[str]) -> Response:
+def run_query(request: Request, store: Store, settings: Settings, text: str, graphs: list[str], named: list[str]) -> Response:
     if nesting_depth(text) > MAX_NESTING:
         raise ProtocolError(400, f"the query nests groups or expressions deeper than {MAX_NESTING} levels")
     form = query_form(text)
@@ -52,44 +52,38 @@ def run_query(request: Request, store: StoreDep, engine: EngineDep, settings: Se
         raise ProtocolError(406, f"cannot answer a {form or 'SPARQL'} query in {request.headers.get('accept')!r}; available: {', '.join(offered)}")
     check_outbound(text, settings)
     sent, capped = cap_results(text, settings.max_rows)
-    generation = engine.generation if engine else 0
     try:
-        status, upstream_media, body = store.forward_query(  # type: ignore[attr-defined]
-            sent, media, default_graphs=graphs or None, named_graphs=named or None, timeout=settings.query_timeout)
-        if status == 400 and capped:
+        answer = store.forward_query(sent, media, default_graphs=graphs or None, named_graphs=named or None,
+                                     timeout=settings.query_timeout)
+        if answer.status == 400 and capped:
             # Report the error against the query as the client wrote it, not the capped one.
-            status, upstream_media, body = store.forward_query(text, media, timeout=settings.query_timeout)  # type: ignore[attr-defined]
+            answer = store.forward_query(text, media, timeout=settings.query_timeout)
     except QueryTimeout as exc:
-        if engine is not None:
-            engine.kill_and_restart(generation)  # the only way to really stop the query
         raise ProtocolError(503, f"{exc}; narrow the query or raise GEOKG_QUERY_TIMEOUT") from None
-    except StoreUnavailable:
-        if engine is not None and not engine.alive():
-            engine.kill_and_restart(generation)
-            raise ProtocolError(503, "the query engine stopped while answering and was restarted; retry the request",
-                                {"Retry-After": "1"}) from None
-        raise
-    if status == 400:
-        raise ProtocolError(400, f"malformed query: {body.decode('utf-8', 'replace').strip()}")
-    if status != 200:
-        raise ProtocolError(502 if status >= 500 else status, f"the store answered {status}: {body.decode('utf-8', 'replace').strip()[:500]}")
+    except StoreUnavailable as exc:
+        raise ProtocolError(503, str(exc), {"Retry-After": "1"}) from None
+    if answer.status == 400:
+        raise ProtocolError(400, f"malformed query: {answer.body.decode('utf-8', 'replace').strip()}")
+    if answer.status != 200:
+        raise ProtocolError(502 if answer.status >= 500 else answer.status,
+                            f"the store answered {answer.status}: {answer.body.decode('utf-8', 'replace').strip()[:500]}")
     headers = {"Vary": "Accept"}
     if capped:
         headers["X-GeoKG-Result-Cap"] = str(settings.max_rows)
-    return Response(body, media_type=content_type(upstream_media.split(";")[0] or media), headers=headers)
+    return Response(answer.body, media_type=content_type(answer.media_type or media), headers=headers)
 
 
 @router.get("/sparql", summary="SPARQL query (GET) or the service description")
 def sparql_get(
-    request: Request, store: StoreDep, engine: EngineDep, settings: SettingsDep,
-    default_graph_uri: GraphParam = [], named_graph_uri: NamedParam = [], query: str | None = None,
+    request: Request, store: StoreDep, settings: SettingsDep,
+    default_graph_uri: GraphParam = None, named_graph_uri: NamedParam = None, query: str | None = None,
 ) -> Response:
     """Run ``query``; without one, return the SPARQL 1.1 Service Description of this endpoint."""
     if query is None:
         if "update" in request.query_params:
             raise ProtocolError(400, "SPARQL Update must be sent by POST")
         return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings)
-    return run_query(request, store, engine, settings, query, default_graph_uri, named_graph_uri)
+    return run_query(request, store, settings, query, default_graph_uri or [], named_graph_uri or [])
 
 
 def _decode(body: bytes, what: str) -> str:
@@ -100,7 +94,7 @@ def _decode(body: bytes, what: str) -> str:
 
 
 @router.post("/sparql", summary="SPARQL query or update by POST")
-async def sparql_post(request: Request, store: StoreDep, engine: EngineDep, settings: SettingsDep, auth: WriteAuthDep) -> Response:
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, auth: WriteAuthDep) -> Response:
     """Query: form-encoded ``query=`` or ``application/sparql-query``. Update (needs the write
     token): form-encoded ``update=`` or ``application/sparql-update``."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -128,4 +122,4 @@ async def sparql_post(request: Request, store: StoreDep, engine: EngineDep, sett
     else:
         raise ProtocolError(
             415, f"unsupported content type {media or '(none)'!r}: use {_FORM}, application/sparql-query or application/sparql-update")
-    return await run_in_threadpool(run_query, request, store, engine, settings, text, graphs, named)
+    return await run_in_threadpool(run_query, request, store, settings, text, graphs, named)

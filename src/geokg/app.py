@@ -1,0 +1,122 @@
+"""The one place that builds the app: the store, the REST API and SPARQL endpoint, the web pages.
+
+The store is opened when the app starts and closed when it stops (FastAPI's lifespan); every
+error GeoKG raises on purpose becomes one HTTP status here (:func:`geokg.errors.status_of`):
+plain text for SPARQL protocol clients, an HTML page for browsers, problem+json otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from geokg import __version__
+from geokg.api.models import Health
+from geokg.api.negotiation import choose
+from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, sparql, stats
+from geokg.errors import GeoKGError, ProtocolError, status_of
+from geokg.linked_data import router as linked_data
+from geokg.load.write import GraphWrite
+from geokg.model.vocab import Iris
+from geokg.read.context import Reader
+from geokg.settings import Settings
+from geokg.store import open_store
+from geokg.web import pages
+
+_TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
+           413: "request too large", 415: "unsupported media type", 422: "invalid parameters", 503: "unavailable"}
+#: Paths of the protocol endpoints, whose clients expect plain-text errors.
+_PROTOCOL_PATHS = ("/sparql", "/store")
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document."""
+    return JSONResponse({"type": "about:blank", "title": _TITLES.get(status, "error"), "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error in the form the client understands: plain text, an HTML page, or problem+json."""
+    headers = dict(headers or {})
+    if status == 503:
+        headers.setdefault("Retry-After", "5")
+    if request.url.path.startswith(_PROTOCOL_PATHS):
+        return PlainTextResponse(message, status_code=status, headers=headers)
+    if choose(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
+        response = pages.error_page(request, status, message)
+        response.headers.update(headers)
+        return response
+    return problem(status, message, headers)
+
+
+async def _geokg_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, GeoKGError):
+        raise exc
+    headers = exc.headers if isinstance(exc, ProtocolError) else None
+    message = exc.message if isinstance(exc, ProtocolError) else str(exc)
+    return error_response(request, status_of(exc), message, headers)
+
+
+async def _bad_parameters(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, RequestValidationError):
+        raise exc
+    problems = [f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
+    return problem(422, "; ".join(problems))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; the store is opened when it starts and closed when it stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings, served=True)
+        iris = Iris(settings.base_iri)
+        app.state.store, app.state.reader, app.state.graph_write = store, Reader(store, iris), GraphWrite(store, iris)
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan,
+                  description="A knowledge graph of geoscience data mining: SPARQL 1.1 endpoint and REST API.")
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Accept", "Content-Type", "Authorization"])
+    for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
+                   ask.router, figures.router, pages.router, ld.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            return PlainTextResponse(f"request body over the limit of {settings.max_request_bytes} bytes", status_code=413)
+        return await call_next(request)
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
+    app.add_exception_handler(GeoKGError, _geokg_error)
+    app.add_exception_handler(RequestValidationError, _bad_parameters)
+
+    @app.get("/health", tags=["meta"], response_model=Health, summary="Liveness and store reachability")
+    def health(request: Request) -> dict[str, str]:
+        request.app.state.store.query("ASK { }")
+        return {"status": "ok", "version": __version__}
+
+    return app

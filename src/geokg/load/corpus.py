@@ -1,0 +1,177 @@
+"""Loading: corpus → per-paper graphs → store, idempotent and atomic per paper.
+
+Every record is checked before it is written. By default one bad record stops the whole load
+(the store is left exactly as it was: papers new to the store, added while later records were
+still being checked, are dropped again); ``partial=True`` loads the valid ones. Graphs are built
+and checked in worker processes when there are many.
+A paper whose record file is unchanged since the last load is skipped (its checksum is
+stored in its graph); a changed paper's graph is replaced in one transaction, so readers
+see the old graph or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from geokg import resources
+from geokg.errors import RecordError, ValidationFailed
+from geokg.load.build import Builder, Built, Pending, Progress, ntriples
+from geokg.load.write import Spool, write_graphs
+from geokg.model.corpus import Corpus, read_corpus
+from geokg.model.ontology import concept_index, read_ontology
+from geokg.model.to_rdf import catalogue_graph
+from geokg.model.vocab import GEODM, ONTOLOGY_IRI, Iris
+from geokg.store import Store
+from geokg.store.results import rows
+from geokg.store.sparql import iri
+from geokg.validate.links import mapping_files, mapping_graph, read_table
+from geokg.validate.rules import RecordCheck, doi_unique_in
+from geokg.validate.shapes import Validator, validate_graph, validation_context
+
+
+@dataclass
+class LoadReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rejected: list[RecordError] = field(default_factory=list)
+
+
+def stored_checksums(store: Store) -> dict[str, str]:
+    """Checksum stored in each graph about itself (graphs written by a load)."""
+    found = rows(store.query(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g {iri(str(GEODM.recordChecksum))} ?c }} }}"))
+    return {row["g"]: row["c"] for row in found}
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _with_checksum(graph: Graph, graph_iri: str, checksum: str) -> str:
+    graph.add((URIRef(graph_iri), GEODM.recordChecksum, Literal(checksum)))
+    return ntriples(graph)
+
+
+def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
+    """The ontology, catalogue and mapping graphs: IRI → (checksum, builder of their N-Triples)."""
+    onto_bytes = ontology_file.read_bytes()
+    onto_sum = _digest(onto_bytes)
+    catalogue_files = [loaders / "journals.yaml", loaders / "sources.yaml", *sorted((loaders / "datasets").glob("*.yaml"))]
+    cat_sum = _digest(iris.base.encode(), *(p.name.encode() + p.read_bytes() for p in catalogue_files))
+
+    def ontology() -> str:
+        g = Graph()
+        g.parse(data=onto_bytes, format="turtle")
+        return _with_checksum(g, str(ONTOLOGY_IRI), onto_sum)
+
+    def catalogue() -> str:
+        return _with_checksum(catalogue_graph(corpus.catalogue, iris), str(iris.catalogue_graph), cat_sum)
+
+    mapping_paths = mapping_files()
+    map_sum = _digest(*(p.name.encode() + p.read_bytes() for p in mapping_paths))
+
+    def mappings() -> str:
+        return _with_checksum(mapping_graph([read_table(p) for p in mapping_paths]), str(iris.mappings_graph), map_sum)
+
+    return {str(ONTOLOGY_IRI): (onto_sum, ontology), str(iris.catalogue_graph): (cat_sum, catalogue),
+            str(iris.mappings_graph): (map_sum, mappings)}
+
+
+def load_corpus(
+    store: Store,
+    *,
+    loaders: Path | None = None,
+    iris: Iris | None = None,
+    partial: bool = False,
+    prune: bool = True,
+    checks: Iterable[RecordCheck] = (),
+    progress: Callable[[Progress], Iterable[Built]] = lambda it: it,
+) -> LoadReport:
+    """Validate the corpus of a loaders folder and bring the store in line with it."""
+    loaders = loaders or resources.loaders_dir()
+    iris = iris or Iris()
+    ontology_file = resources.ontology_file()
+    ontology = read_ontology([ontology_file])
+    index = concept_index(ontology)
+    corpus = read_corpus(loaders, index)
+    catalogue = catalogue_graph(corpus.catalogue, iris)
+    corpus.catalogue_problems.extend(validate_graph(ontology + catalogue, ("catalogue",), str(loaders)))
+    if corpus.catalogue_problems:
+        # A broken catalogue poisons every paper: nothing can be loaded.
+        raise ValidationFailed(corpus.all_problems)
+    validator = Validator(validation_context(ontology, catalogue))
+    checks = [doi_unique_in(store, iris), *checks]
+    report = LoadReport(rejected=list(corpus.problems))
+    bad_sources = {p.source for p in corpus.problems}
+
+    known = stored_checksums(store)
+    pending: dict[str, str] = {}
+    shared = shared_graphs(corpus, iris, ontology_file, loaders)
+    for graph_iri, (checksum, build) in shared.items():
+        if known.get(graph_iri) != checksum:
+            pending[graph_iri] = build()
+
+    # A paper's graph depends on its record and, through derived categories, on the ontology and catalogue.
+    shared_sum = "".join(checksum for checksum, _ in shared.values()).encode()
+    dataset_types = {d.id: d.data_types for d in corpus.catalogue.datasets.values()}
+    papers: dict[str, str] = {}
+    todo: list[Pending] = []
+    for path in list(corpus.papers):
+        record = corpus.papers[path]
+        if str(path) in bad_sources:
+            continue
+        graph_iri = str(iris.paper_graph(record.id))
+        papers[graph_iri] = record.id
+        checksum = _digest(iris.base.encode(), shared_sum, path.read_bytes())
+        if known.get(graph_iri) == checksum:
+            report.unchanged.append(record.id)
+            continue
+        problems = [p for check in checks for p in check(record, str(path))]
+        if problems:
+            report.rejected.extend(problems)
+            continue
+        todo.append((record, str(path), graph_iri, checksum))
+
+    # New paper graphs are added while the workers build the next ones (the store's writes overlap
+    # the building); should a record then fail the shapes, the added graphs are dropped again, so a
+    # refused load leaves the store as it was. Graphs that replace stored ones wait in a spool file
+    # until every record has been checked, so memory stays flat however large the corpus.
+    spool = Spool()
+    existing = store.graph_names()
+    added: list[str] = []
+    builder = Builder(index, iris, dataset_types, validator)
+    try:
+        for problems, built in progress(builder.run(todo)):
+            report.rejected.extend(problems)
+            fresh: dict[str, str] = {}
+            for record_id, graph_iri, ntriples in built:
+                if graph_iri in existing:
+                    spool.add(graph_iri, ntriples)
+                else:
+                    fresh[graph_iri] = ntriples
+                report.written.append(record_id)
+            if fresh and (partial or not report.rejected):
+                store.add_graphs(fresh)
+                added.extend(fresh)
+        if report.rejected and not partial:
+            raise ValidationFailed(report.rejected)
+    except BaseException:
+        if not partial:
+            write_graphs(store, {}, drop=added)
+        raise
+    stale = [g for g in known if g.startswith(iris.paper_graph_prefix) and g not in papers] if prune else []
+    report.removed = [g[len(iris.paper_graph_prefix) :] for g in stale]
+    write_graphs(store, pending, drop=stale)
+    write_graphs(store, spool.read())
+    return report
+
+

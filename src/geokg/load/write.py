@@ -1,0 +1,147 @@
+"""The one write path: paper graphs are validated, then replaced atomically.
+
+``geokg load`` writes through :func:`write_graphs` after :mod:`geokg.load.build` has checked each
+record; writes through the API (SPARQL Update, Graph Store) go through :class:`GraphWrite`,
+which computes the new content of the graphs on a scratch copy and checks it with the same
+shapes and rules before the store sees it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cached_property
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph
+from rdflib.namespace import SKOS
+
+from geokg.errors import RecordError, ValidationFailed
+from geokg.model.vocab import ONTOLOGY_IRI, PRISM, Iris
+from geokg.store import Store
+from geokg.store.results import as_bytes, ntriples
+from geokg.store.sparql import iri, values
+from geokg.validate.rules import doi_taken
+from geokg.validate.shapes import Validator
+
+#: How many paper graphs go into one update (one transaction).
+BATCH = 200
+
+
+def _batches(items: Iterable[tuple[str, str]]) -> Iterator[dict[str, str]]:
+    batch: dict[str, str] = {}
+    for graph, text in items:
+        batch[graph] = text
+        if len(batch) == BATCH:
+            yield batch
+            batch = {}
+    if batch:
+        yield batch
+
+
+def write_graphs(store: Store, graphs: Mapping[str, str] | Iterable[tuple[str, str]], drop: Iterable[str] = ()) -> None:
+    """Replace graphs in batches; each batch is one transaction, each graph is never half-written."""
+    drops = list(drop)
+    items = graphs.items() if isinstance(graphs, Mapping) else graphs
+    first = True
+    for batch in _batches(items):
+        store.replace_graphs(batch, drops if first else ())
+        first = False
+    for start in range(0, len(drops) if first else 0, BATCH):
+        store.replace_graphs({}, drops[start : start + BATCH])
+
+
+class Spool:
+    """Paper graphs as N-Triples in a temporary file, read back in order of adding."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the spool; closed with it
+        self.entries: list[tuple[str, int, int]] = []  # graph, offset, length
+
+    def add(self, graph: str, ntriples: str) -> None:
+        data = ntriples.encode("utf-8")
+        self.entries.append((graph, self.file.tell(), len(data)))
+        self.file.write(data)
+
+    def read(self) -> Iterator[tuple[str, str]]:
+        for graph, offset, length in self.entries:
+            self.file.seek(offset)
+            yield graph, self.file.read(length).decode("utf-8")
+
+
+#: One writer at a time: a write reads graphs, then replaces them.
+_WRITE_LOCK = threading.Lock()
+#: A change to a scratch store holding the graphs being written.
+Change = Callable[[ox.Store], None]
+
+
+class GraphWrite:
+    """Writes of whole paper graphs, validated like ``geokg load``.
+
+    Only paper graphs may be written (the ontology and the catalogue come from files). The
+    validation context (types, subclasses, scheme membership) is read from the store once.
+    """
+
+    def __init__(self, store: Store, iris: Iris) -> None:
+        self.store, self.iris = store, iris
+
+    @cached_property
+    def validator(self) -> Validator:
+        result = self.store.query(f"""
+            CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+              {values("g", [iri(str(ONTOLOGY_IRI)), iri(str(self.iris.catalogue_graph))])}
+              {values("p", [iri(str(RDF.type)), iri(str(RDFS.subClassOf)), iri(str(SKOS.inScheme))])}
+              GRAPH ?g {{ ?s ?p ?o }}
+            }}""")
+        context = Graph()
+        context.parse(data=ntriples(result), format="nt")
+        return Validator(context)
+
+    def check_writable(self, graphs: set[str]) -> None:
+        """Refuse graphs that are not paper graphs (:class:`PermissionError`)."""
+        for graph in sorted(graphs):
+            if not graph.startswith(self.iris.paper_graph_prefix) or graph == self.iris.paper_graph_prefix:
+                raise PermissionError(f"graph {graph} cannot be written through the API: only paper graphs "
+                                      f"({self.iris.paper_graph_prefix}<id>) can; the ontology and catalogue are loaded from files")
+
+    def current(self, graphs: set[str]) -> ox.Store:
+        """A scratch store holding the graphs as they are now."""
+        scratch = ox.Store()
+        for graph in graphs:
+            current = ntriples(self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}"))
+            scratch.load(current, format=ox.RdfFormat.N_TRIPLES,
+                         to_graph=ox.NamedNode(graph))
+        return scratch
+
+    def problems(self, scratch: ox.Store, graphs: set[str]) -> list[RecordError]:
+        out: list[RecordError] = []
+        for graph in sorted(graphs):
+            data = as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))
+            if not data:
+                continue  # the write deletes this paper
+            g = Graph()
+            g.parse(data=data, format="nt")
+            out += self.validator.check_graph(g, graph)
+            for doi in g.objects(None, PRISM.doi):
+                out += doi_taken(self.store, str(doi), graph, graph)
+        return out
+
+    def write(self, graphs: set[str], change: Change) -> None:
+        """Apply ``change`` to a scratch copy of the graphs, validate, then replace them in one transaction.
+
+        :raises PermissionError: a graph is not a paper graph
+        :raises ValidationFailed: the new content breaks the shapes or the rules; nothing was changed
+        """
+        self.check_writable(graphs)
+        with _WRITE_LOCK:
+            scratch = self.current(graphs)
+            change(scratch)
+            problems = self.problems(scratch, graphs)
+            if problems:
+                raise ValidationFailed(problems)
+            new = {g: as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))).decode("utf-8") for g in graphs}
+            self.store.replace_graphs({g: nt for g, nt in new.items() if nt}, drop=[g for g, nt in new.items() if not nt])
+
+
+

@@ -1,0 +1,117 @@
+"""The bundled corpus: catalogue (journals, sources, datasets) plus paper records.
+
+``read_corpus`` reads everything and cross-checks every reference (concepts, datasets,
+journals, sources), collecting *all* problems so a curator sees them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geokg import resources
+from geokg.errors import RecordError
+from geokg.model.ontology import ConceptIndex, concept_index, read_ontology
+from geokg.model.records import (
+    DatasetRecord,
+    JournalRecord,
+    PaperRecord,
+    SourceRecord,
+    load_datasets,
+    load_list,
+    load_paper,
+)
+
+
+@dataclass
+class Catalogue:
+    """Shared entities that paper records refer to by id."""
+
+    journals: dict[str, JournalRecord]
+    sources: dict[str, SourceRecord]
+    datasets: dict[str, DatasetRecord]
+
+
+@dataclass
+class Corpus:
+    catalogue: Catalogue
+    papers: dict[Path, PaperRecord] = field(default_factory=dict)
+    problems: list[RecordError] = field(default_factory=list)
+    """Problems of paper records; each names its record file."""
+    catalogue_problems: list[RecordError] = field(default_factory=list)
+    """Problems of the catalogue, which every paper depends on."""
+
+    @property
+    def all_problems(self) -> list[RecordError]:
+        return self.catalogue_problems + self.problems
+
+
+def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
+    """Read journals.yaml, sources.yaml and datasets/*.yaml of a loaders folder; errors go to ``problems``."""
+    lists: dict[str, dict[str, Any]] = {}
+    for name, model in (("journals", JournalRecord), ("sources", SourceRecord)):
+        try:
+            lists[name] = load_list(loaders / f"{name}.yaml", model)
+        except RecordError as exc:
+            problems.append(exc)
+            lists[name] = {}
+    return Catalogue(lists["journals"], lists["sources"], load_datasets(loaders / "datasets", problems))
+
+
+def dataset_problems(catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
+    """Data types of catalogued datasets that are not concepts of the data-type scheme."""
+    return [
+        RecordError(f"datasets/{d.id}.yaml", f"data_types[{i}]", f"unknown data type {t!r}")
+        for d in catalogue.datasets.values()
+        for i, t in enumerate(d.data_types, 1)
+        if not index.has("data-type", t)
+    ]
+
+
+def reference_problems(record: PaperRecord, source: str, catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
+    """Every reference of a paper record that does not resolve, each as its own error."""
+    out: list[RecordError] = []
+
+    def need(ok: bool, path: str, message: str) -> None:
+        if not ok:
+            out.append(RecordError(source, path, message))
+
+    need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}")
+    need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}")
+    for i, process in enumerate(record.processes, 1):
+        need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}")
+    for i, ma in enumerate(record.method_applications, 1):
+        where = f"method_applications[{i}]"
+        need(index.has("method", ma.method), f"{where}.method", f"unknown method {ma.method!r}")
+        for j, purpose in enumerate(ma.purposes, 1):
+            need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}")
+        for j, dataset in enumerate(ma.inputs, 1):
+            need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}")
+    for i, section in enumerate(record.report_sections, 1):
+        need(section in index.notation, f"report_sections[{i}]", f"no report section {section!r}")
+    return out
+
+
+def read_corpus(loaders: Path | None = None, index: ConceptIndex | None = None) -> Corpus:
+    """Read the whole corpus, collecting every problem instead of stopping at the first."""
+    loaders = loaders or resources.loaders_dir()
+    index = index or concept_index(read_ontology())
+    catalogue_problems: list[RecordError] = []
+    corpus = Corpus(read_catalogue(loaders, catalogue_problems))
+    corpus.catalogue_problems = catalogue_problems + dataset_problems(corpus.catalogue, index)
+    seen_doi: dict[str, Path] = {}
+    for path in sorted((loaders / "records").glob("*.yaml")):
+        try:
+            record = load_paper(path)
+        except RecordError as exc:
+            corpus.problems.append(exc)
+            continue
+        if path.stem != record.id:
+            corpus.problems.append(RecordError(str(path), "id", f"must equal the file name {path.stem!r}"))
+        if record.doi.lower() in seen_doi:
+            corpus.problems.append(RecordError(str(path), "doi", f"DOI {record.doi} is also in {seen_doi[record.doi.lower()]}"))
+        seen_doi[record.doi.lower()] = path
+        corpus.problems.extend(reference_problems(record, str(path), corpus.catalogue, index))
+        corpus.papers[path] = record
+    return corpus

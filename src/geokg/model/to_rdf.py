@@ -1,0 +1,133 @@
+"""Records → RDF: one named graph per paper, one for the catalogue (IRIs: :class:`geokg.model.vocab.Iris`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV
+
+from geokg.model.corpus import Catalogue
+from geokg.model.ontology import ConceptIndex, derived_categories
+from geokg.model.records import BilingualText, PaperRecord, Text
+from geokg.model.vocab import FABIO, GEODM, GKC, PRISM, Iris
+
+
+def _add_text(graph: Graph, subject: URIRef, predicate: URIRef, text: Text | BilingualText) -> None:
+    graph.add((subject, predicate, Literal(text.en, lang="en")))
+    if text.zh:
+        graph.add((subject, predicate, Literal(text.zh, lang="zh")))
+
+
+def paper_graph(
+    record: PaperRecord, index: ConceptIndex, iris: Iris, dataset_types: Mapping[str, list[str]], checksum: str = ""
+) -> Graph:
+    """Return the triples of one paper (without graph name).
+
+    ``dataset_types`` gives the data types of each catalogued dataset; with the ontology's
+    hierarchy they determine the paper's derived report categories.
+    """
+    g = Graph()
+    paper = iris.paper(record.id)
+    g.add((paper, RDF.type, GEODM.Paper))
+    g.add((paper, DCTERMS.identifier, Literal(record.id)))
+    g.add((paper, PRISM.doi, Literal(record.doi)))
+    g.add((paper, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
+    g.add((paper, RDFS.seeAlso, URIRef(f"https://doi.org/{record.doi}")))
+    _add_text(g, paper, DCTERMS.title, record.title)
+    g.add((paper, RDFS.label, Literal(record.title.en, lang="en")))
+    if record.published:
+        g.add((paper, DCTERMS.issued, Literal(record.published.isoformat(), datatype=XSD.date)))
+    g.add((paper, GEODM.publishedIn, iris.journal(record.journal)))
+    _add_text(g, paper, GEODM.summary, record.summary)
+
+    question = URIRef(f"{paper}#question")
+    g.add((paper, GEODM.addresses, question))
+    g.add((question, RDF.type, GEODM.ResearchQuestion))
+    _add_text(g, question, GEODM.text, record.research_question)
+
+    for process in record.processes:
+        g.add((paper, GEODM.studiesProcess, GKC[process]))
+    for i, ma in enumerate(record.method_applications, 1):
+        node = URIRef(f"{paper}#ma-{i}")
+        g.add((paper, GEODM.hasMethodApplication, node))
+        g.add((node, RDF.type, GEODM.MethodApplication))
+        g.add((node, GEODM.order, Literal(i)))
+        g.add((node, GEODM.method, GKC[ma.method]))
+        for purpose in ma.purposes:
+            g.add((node, GEODM.purpose, GKC[purpose]))
+        for dataset in ma.inputs:
+            g.add((node, GEODM.input, iris.dataset(dataset)))
+        if ma.note:
+            g.add((node, RDFS.comment, Literal(ma.note, lang="en")))
+    for dataset in record.datasets:
+        g.add((paper, GEODM.usesDataset, iris.dataset(dataset)))
+    for i, finding in enumerate(record.findings, 1):
+        node = URIRef(f"{paper}#finding-{i}")
+        g.add((paper, GEODM.hasFinding, node))
+        g.add((node, RDF.type, GEODM.Finding))
+        g.add((node, GEODM.order, Literal(i)))
+        _add_text(g, node, GEODM.text, finding)
+    for section in record.report_sections:
+        g.add((paper, GEODM.listedUnder, GKC[index.notation[section]]))
+    methods = [ma.method for ma in record.method_applications]
+    purposes = [p for ma in record.method_applications for p in ma.purposes]
+    data_types = [t for d in record.datasets for t in dataset_types.get(d, ())]
+    for category in sorted(derived_categories(index, methods, purposes, data_types)):
+        g.add((paper, GEODM.derivedCategory, GKC[category]))
+
+    prov = record.provenance
+    g.add((paper, PROV.wasDerivedFrom, iris.source(prov.source)))
+    if prov.appendix_row:
+        g.add((paper, GEODM.reportRow, Literal(prov.appendix_row)))
+    for i, correction in enumerate(prov.corrections, 1):
+        node = URIRef(f"{paper}#correction-{i}")
+        g.add((paper, GEODM.hasCorrection, node))
+        g.add((node, RDF.type, GEODM.Correction))
+        g.add((node, GEODM.field, Literal(correction.field)))
+        g.add((node, GEODM.text, Literal(correction.note, lang="en")))
+    graph_iri = iris.paper_graph(record.id)
+    g.add((graph_iri, RDF.type, PROV.Entity))
+    g.add((graph_iri, PROV.wasDerivedFrom, iris.source(prov.source)))
+    g.add((graph_iri, DCTERMS.source, Literal(f"loaders/records/{record.id}.yaml")))
+    if checksum:
+        g.add((graph_iri, GEODM.recordChecksum, Literal(checksum)))
+    return g
+
+
+def catalogue_graph(catalogue: Catalogue, iris: Iris) -> Graph:
+    """Return the triples of journals, sources and datasets."""
+    g = Graph()
+    for j in catalogue.journals.values():
+        node = iris.journal(j.id)
+        g.add((node, RDF.type, GEODM.Journal))
+        g.add((node, DCTERMS.title, Literal(j.name)))
+        g.add((node, RDFS.label, Literal(j.name)))
+        g.add((node, PRISM.issn, Literal(j.issn)))
+        g.add((node, DCTERMS.publisher, Literal(j.publisher)))
+    for s in catalogue.sources.values():
+        node = iris.source(s.id)
+        g.add((node, RDF.type, PROV.Entity))
+        _add_text(g, node, DCTERMS.title, s.title)
+        g.add((node, RDFS.label, Literal(s.title.en, lang="en")))
+        g.add((node, DCTERMS.source, Literal(s.file)))
+        if s.description:
+            _add_text(g, node, DCTERMS.description, s.description)
+    for d in catalogue.datasets.values():
+        node = iris.dataset(d.id)
+        g.add((node, RDF.type, GEODM.Dataset))
+        g.add((node, RDF.type, DCAT.Dataset))
+        g.add((node, DCTERMS.identifier, Literal(d.id)))
+        _add_text(g, node, DCTERMS.title, d.name)
+        g.add((node, RDFS.label, Literal(d.name.en, lang="en")))
+        for data_type in d.data_types:
+            g.add((node, GEODM.dataType, GKC[data_type]))
+        if d.version:
+            g.add((node, DCTERMS.hasVersion, Literal(d.version)))
+        if d.provider:
+            g.add((node, DCTERMS.publisher, Literal(d.provider)))
+        if d.url:
+            g.add((node, DCAT.landingPage, URIRef(d.url)))
+        if d.description:
+            _add_text(g, node, DCTERMS.description, d.description)
+    return g

@@ -1,0 +1,211 @@
+"""Papers: by DOI, everything about one, the papers using a concept, side-by-side rows, catalogue lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import RDFS, BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.term import Node
+
+from geokg.errors import NotFound
+from geokg.model.vocab import FABIO, GEODM, PRISM, SCHEMES, SPARQL_PREFIXES, concept_id
+from geokg.read.context import Reader
+from geokg.store.sparql import iri, literal
+
+#: A paper in a list: what every list of papers returns for each paper (SPARQL, needs ?paper).
+SUMMARY_PATTERN = """?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .
+    FILTER(LANG(?title) = "en") OPTIONAL { ?paper dcterms:issued ?issued }"""
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A paper in a list, from a row of a query that used :data:`SUMMARY_PATTERN`."""
+    return {"doi": row["doi"], "iri": row["paper"], "title": row["title"], "issued": row.get("issued"), "journal": row["journal"]}
+
+
+def papers_using(reader: Reader, concept_iri: str, page: int = 1, per_page: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the papers using a concept or a narrower one (in any scheme's role), newest first, and their total."""
+    paths = " | ".join(dict.fromkeys(f"({s.paper_path})" for s in SCHEMES if s.paper_path))
+    where = f"?c skos:broader* {iri(concept_iri)} . ?paper {paths} ?c ."
+    total = reader.select(f"SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {{ {where} }}")[0]["n"]
+    found = reader.select(f"""SELECT ?paper ?doi ?title ?issued ?journal WHERE {{
+        {{ SELECT ?paper ?issued WHERE {{ {{ SELECT DISTINCT ?paper WHERE {{ {where} }} }}
+                                          OPTIONAL {{ ?paper dcterms:issued ?issued }} }}
+          ORDER BY DESC(?issued) ?paper LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)} }}
+        {SUMMARY_PATTERN}
+    }} ORDER BY DESC(?issued) ?paper""")
+    return total, [summary(r) for r in found]
+
+
+def paper_for_doi(reader: Reader, doi: str) -> tuple[str, str]:
+    """The paper with a DOI (exact, else ignoring case) and its named graph, in one round trip.
+
+    :raises NotFound: no paper has that DOI
+    """
+    found = reader.select(f"SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi {literal(doi)} ; a geodm:Paper }} }} LIMIT 1")
+    if not found:
+        found = reader.select(f"""SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi ?d ; a geodm:Paper }}
+            FILTER(LCASE(?d) = {literal(doi.lower())}) }} LIMIT 1""")
+    if not found:
+        raise NotFound(f"no paper with DOI {doi}")
+    return found[0]["p"], found[0]["g"]
+
+
+def paper_details(reader: Reader, paper: str, graph_iri: str | None = None) -> dict[str, Any]:
+    """Everything the graph knows about one paper, with concept labels, as JSON-ready data.
+    ``graph_iri``: the paper's graph, when the caller knows it (saves a round trip).
+
+    :raises NotFound: no such paper
+    """
+    try:
+        term = iri(paper)
+    except ValueError:
+        raise NotFound(f"no such paper: {paper!r} is not an IRI") from None
+    if graph_iri is None:
+        found = reader.select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {term} a geodm:Paper }} }} LIMIT 1")
+        if not found:
+            raise NotFound(f"nothing is known about {paper}")
+        graph_iri = found[0]["g"]
+    # The paper's own graph as a constant, and one branch per kind of fact, so that the engine
+    # reads that graph only and no branch multiplies another's solutions.
+    graph = iri(graph_iri)
+    triples = reader.store.query(SPARQL_PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
+                                                    ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl .
+                                                    {graph} ?gp ?go . {term} {iri(IN_GRAPH)} {graph} }}
+        WHERE {{
+          {{ GRAPH {graph} {{ ?s ?p ?o }} OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }} }}
+          UNION {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
+          UNION {{ GRAPH {graph} {{ {graph} ?gp ?go }} }}
+        }}""")
+    return _as_json(_Triples(triples), URIRef(paper))
+
+
+#: A predicate of the CONSTRUCT above only: links the paper to its graph, which the graph's own
+#: triples (provenance) are about.
+IN_GRAPH = "urn:geokg:in-graph"
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _term(term: Any) -> Node:
+    """An rdflib term for a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    return BNode(term.value)
+
+
+class _Triples:
+    """The few rdflib Graph lookups :func:`_as_json` needs, over a query's triples: several times
+    cheaper than serialising them and parsing them again into an rdflib Graph."""
+
+    def __init__(self, triples: Any) -> None:
+        self.index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for t in triples:
+            values = self.index[_term(t.subject)][_term(t.predicate)]
+            o = _term(t.object)
+            if o not in values:
+                values.append(o)
+
+    def objects(self, s: Node, p: Node) -> list[Node]:
+        found = self.index.get(s)
+        return list(found.get(p, ())) if found else []
+
+    def value(self, s: Node, p: Node) -> Node | None:
+        found = self.objects(s, p)
+        return found[0] if found else None
+
+
+def _texts(g: _Triples, s: Node, p: URIRef) -> dict[str, str]:
+    return {(getattr(o, "language", None) or ""): str(o) for o in g.objects(s, p)}
+
+
+def _labelled(g: _Triples, node: Node | None) -> dict[str, Any]:
+    labels = _texts(g, node, SKOS.prefLabel) if node is not None else {}
+    return {"id": concept_id(str(node)).rsplit("/", 1)[-1], "iri": str(node), "label_en": labels.get("en"), "label_zh": labels.get("zh")}
+
+
+def _text(g: _Triples, s: Node | None, p: URIRef) -> str | None:
+    value = g.value(s, p) if s is not None else None
+    return str(value) if value is not None else None
+
+
+def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
+    def order(node: Node) -> int:
+        value = g.value(node, GEODM.order)
+        return int(str(value)) if value is not None else 0
+
+    def sorted_nodes(s: Node, p: URIRef) -> list[Node]:
+        return sorted(g.objects(s, p), key=str)
+
+    applications = [{
+        "order": order(ma),
+        "method": _labelled(g, g.value(ma, GEODM.method)),
+        "purposes": [_labelled(g, p) for p in sorted_nodes(ma, GEODM.purpose)],
+        "inputs": sorted(str(d).rsplit("/", 1)[-1] for d in g.objects(ma, GEODM.input)),
+        "note": _text(g, ma, RDFS.comment),
+    } for ma in sorted(g.objects(paper, GEODM.hasMethodApplication), key=order)]
+    datasets = [{"id": str(d).rsplit("/", 1)[-1], "iri": str(d), "name": _texts(g, d, DCTERMS.title).get("en"),
+                 "data_types": [_labelled(g, t) for t in sorted_nodes(d, GEODM.dataType)]}
+                for d in sorted_nodes(paper, GEODM.usesDataset)]
+    question = g.value(paper, GEODM.addresses)
+    graph = g.value(paper, URIRef(IN_GRAPH))
+    journal = g.value(paper, GEODM.publishedIn)
+    row = g.value(paper, GEODM.reportRow)
+    return {
+        "iri": str(paper),
+        "doi": _text(g, paper, PRISM.doi),
+        "url": _text(g, paper, FABIO.hasURL),
+        "title": _texts(g, paper, DCTERMS.title),
+        "journal": str(journal).rsplit("/", 1)[-1] if journal else None,
+        "issued": _text(g, paper, DCTERMS.issued),
+        "summary": _texts(g, paper, GEODM.summary),
+        "research_question": _texts(g, question, GEODM.text) if question else {},
+        "method_applications": applications,
+        "datasets": datasets,
+        "processes": [_labelled(g, x) for x in sorted_nodes(paper, GEODM.studiesProcess)],
+        "findings": [_texts(g, f, GEODM.text) for f in sorted(g.objects(paper, GEODM.hasFinding), key=order)],
+        "report": {
+            "asserted": sorted(str(g.value(c, SKOS.notation)) for c in g.objects(paper, GEODM.listedUnder)),
+            "derived": sorted(str(g.value(c, SKOS.notation)) for c in g.objects(paper, GEODM.derivedCategory)),
+        },
+        "provenance": {
+            "source": _text(g, paper, PROV.wasDerivedFrom) or "",
+            "appendix_row": int(str(row)) if row is not None else None,
+            "graph": str(graph) if graph else None,
+            "record_file": _text(g, graph, DCTERMS.source) if graph else None,
+            "corrections": [{"field": _text(g, c, GEODM.field), "note": _text(g, c, GEODM.text)}
+                            for c in sorted_nodes(paper, GEODM.hasCorrection)],
+        },
+    }
+
+
+COMPARE_COLUMNS = ("doi", "title", "journal", "issued", "question", "methods", "datasets", "processes", "findings")
+
+
+def compare_row(p: dict[str, Any]) -> dict[str, str]:
+    """One paper's details as one row of text cells (for side-by-side tables and CSV)."""
+    return {
+        "doi": p["doi"], "title": p["title"].get("en", ""), "journal": p["journal"] or "", "issued": p["issued"] or "",
+        "question": p["research_question"].get("en", ""),
+        "methods": "; ".join(f"{a['method']['label_en']} ({', '.join(x['label_en'] or x['id'] for x in a['purposes'])})"
+                             for a in p["method_applications"]),
+        "datasets": "; ".join(f"{d['name']} [{', '.join(t['label_en'] or t['id'] for t in d['data_types'])}]" for d in p["datasets"]),
+        "processes": "; ".join(x["label_en"] or x["id"] for x in p["processes"]),
+        "findings": " | ".join(f.get("en", "") for f in p["findings"]),
+    }
+
+
+def compare(reader: Reader, dois: list[str]) -> list[dict[str, Any]]:
+    """The details of several papers, in the order given.
+
+    :raises NotFound: a DOI is unknown
+    """
+    return [paper_details(reader, *paper_for_doi(reader, d)) for d in dois]

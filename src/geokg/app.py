@@ -7,6 +7,7 @@ plain text for SPARQL protocol clients, an HTML page for browsers, problem+json 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -22,6 +23,8 @@ from geokg.api.models import Health
 from geokg.api.negotiation import choose
 from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, sparql, stats
 from geokg.errors import GeoKGError, ProtocolError, status_of
+from geokg.index.open import open_index
+from geokg.index.sync import reconcile, update
 from geokg.linked_data import router as linked_data
 from geokg.load.write import GraphWrite
 from geokg.model.vocab import Iris
@@ -30,6 +33,7 @@ from geokg.settings import Settings
 from geokg.store import open_store
 from geokg.web import pages
 
+log = logging.getLogger(__name__)
 _TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
            413: "request too large", 415: "unsupported media type", 422: "invalid parameters", 503: "unavailable"}
 #: Paths of the protocol endpoints, whose clients expect plain-text errors.
@@ -78,7 +82,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings, served=True)
         iris = Iris(settings.base_iri)
-        app.state.store, app.state.reader, app.state.graph_write = store, Reader(store, iris), GraphWrite(store, iris)
+        index = open_index(settings)
+        indexed, dropped = reconcile(store, index, iris.paper_graph_prefix)
+        log.info("side index: %d papers (re)indexed, %d dropped at start", indexed, dropped)
+        reader = Reader(store, iris, index)
+        app.state.store, app.state.reader = store, reader
+        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs))
         try:
             yield
         finally:

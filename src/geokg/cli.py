@@ -47,6 +47,7 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
     """Validate the records and load them into the store (idempotent)."""
     from tqdm import tqdm
 
+    from geokg.index.open import open_index
     from geokg.load.build import VALIDATE_BATCH
     from geokg.load.corpus import load_corpus
     from geokg.model.vocab import Iris
@@ -60,6 +61,7 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
             partial=partial,
             prune=not no_prune,
             progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr),
+            side_index=open_index(_settings(ctx)),
         )
     except ValidationFailed as exc:
         _print_rejected(exc.problems)
@@ -147,6 +149,30 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
     if not no_load:
         ctx.invoke(load)
     uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Index every paper anew (else only what differs from the store).")
+@click.pass_context
+def index(ctx: click.Context, rebuild: bool) -> None:
+    """Bring the side index (lists, counts, text search) in line with the store."""
+    from tqdm import tqdm
+
+    from geokg.index.open import index_path, open_index
+    from geokg.index.sync import reconcile
+    from geokg.model.vocab import Iris
+
+    store = _open(ctx, create=False)
+    side_index = open_index(_settings(ctx))
+    prefix = Iris(_settings(ctx).base_iri).paper_graph_prefix
+    try:
+        if rebuild:
+            side_index.clear()
+        with tqdm(desc="papers indexed", unit="paper", disable=None, file=sys.stderr) as bar:
+            indexed, dropped = reconcile(store, side_index, prefix, progress=bar.update)
+    finally:
+        store.close()
+    click.echo(f"{indexed} indexed, {dropped} dropped; {side_index.paper_count()} papers in {index_path(_settings(ctx)) or 'memory'}")
 
 
 @cli.command("import-report")

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     """Origins allowed to call the API from a browser (``*`` for any)."""
     max_request_bytes: int = 1_000_000
     """Largest request body accepted."""
+    index: Path | None = None
+    """The side index file (lists, counts, text search); default: beside the embedded store, or under .geokg/ for a remote one."""
     home: Path | None = None
     """Folder holding ontology/, shapes/, queries/ and loaders/ (default: the checkout)."""
     ontologies: Path | None = None

@@ -20,11 +20,12 @@ ALLOWED = {
     "model": {"errors", "resources", "settings"},
     "store": {"errors", "settings", "model"},
     "validate": {"errors", "resources", "settings", "model", "store"},
-    "load": {"errors", "resources", "settings", "model", "store", "validate"},
-    "read": {"errors", "resources", "settings", "model", "store"},
+    "load": {"errors", "resources", "settings", "model", "store", "validate", "index"},
+    "index": {"errors", "resources", "settings", "model", "store"},
+    "read": {"errors", "resources", "settings", "model", "store", "index"},
     "ingest": {"errors", "resources", "settings", "model"},
-    "api": {"errors", "resources", "settings", "model", "store", "validate", "load", "read"},
-    "web": {"errors", "resources", "settings", "model", "store", "read"},
+    "api": {"errors", "resources", "settings", "model", "store", "validate", "load", "read", "index"},
+    "web": {"errors", "resources", "settings", "model", "store", "read", "index"},
 }
 LOW = {"errors": set(), "settings": {"model"}, "resources": {"settings"}}
 

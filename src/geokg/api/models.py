@@ -31,15 +31,18 @@ class ConceptHit(BaseModel):
 class PaperSummary(BaseModel):
     doi: str = Field(examples=["10.1038/s41561-024-01517-y"])
     iri: str
-    title: str
+    title: str = Field(description="in English")
+    titles: dict[str, str] = Field(default_factory=dict, description="by language")
     issued: str | None = None
-    journal: str
+    journal: str | None = None
+    snippet: str | None = Field(None, description="HTML: where the words searched for occur, each in <mark>")
 
 
 class PaperPage(BaseModel):
     total: int = Field(description="how many papers match, over all pages")
     page: int
     per_page: int
+    sort: str = "newest"
     papers: list[PaperSummary]
 
 
@@ -194,7 +197,8 @@ class Stats(BaseModel):
     purposes: list[TopConceptCount]
     per_year_and_journal: list[Row]
     family_by_data_type: list[Row]
-    method_cooccurrence: list[Row]
+    method_cooccurrence: list[Row] = Field(description="the strongest method pairs (shared by 2 or more papers)")
+    method_pairs: int = Field(description="how many method pairs are shared by 2 or more papers")
     report_categories: list[Row]
 
 

@@ -20,6 +20,9 @@ from rdflib import Graph, Literal, URIRef
 
 from geokg import resources
 from geokg.errors import RecordError, ValidationFailed
+from geokg.index.db import SideIndex
+from geokg.index.keys import Context
+from geokg.index.sync import reconcile, update
 from geokg.load.build import Builder, Built, Pending, Progress, ntriples
 from geokg.load.write import Spool, write_graphs
 from geokg.model.corpus import Corpus, read_corpus
@@ -95,8 +98,9 @@ def load_corpus(
     prune: bool = True,
     checks: Iterable[RecordCheck] = (),
     progress: Callable[[Progress], Iterable[Built]] = lambda it: it,
+    side_index: SideIndex | None = None,
 ) -> LoadReport:
-    """Validate the corpus of a loaders folder and bring the store in line with it."""
+    """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it."""
     loaders = loaders or resources.loaders_dir()
     iris = iris or Iris()
     ontology_file = resources.ontology_file()
@@ -145,7 +149,7 @@ def load_corpus(
     # the building); should a record then fail the shapes, the added graphs are dropped again, so a
     # refused load leaves the store as it was. Graphs that replace stored ones wait in a spool file
     # until every record has been checked, so memory stays flat however large the corpus.
-    spool = Spool()
+    spool, indexing = Spool(), Spool()
     existing = store.graph_names()
     added: list[str] = []
     builder = Builder(index, iris, dataset_types, validator)
@@ -154,6 +158,7 @@ def load_corpus(
             report.rejected.extend(problems)
             fresh: dict[str, str] = {}
             for record_id, graph_iri, ntriples in built:
+                indexing.add(graph_iri, ntriples)
                 if graph_iri in existing:
                     spool.add(graph_iri, ntriples)
                 else:
@@ -172,6 +177,31 @@ def load_corpus(
     report.removed = [g[len(iris.paper_graph_prefix) :] for g in stale]
     write_graphs(store, pending, drop=stale)
     write_graphs(store, spool.read())
+    if side_index is not None:
+        _index(store, side_index, iris, corpus, Context.of(index, dataset_types), indexing, stale, rebuild=bool(pending))
     return report
+
+
+def _index(store: Store, side_index: SideIndex, iris: Iris, corpus: Corpus, ctx: Context, written: Spool, removed: list[str],
+           rebuild: bool) -> None:
+    """Bring the side index in line after a load: the papers written, from the graphs in hand; then
+    anything else that differs from the store. A changed ontology or catalogue changes every paper's
+    keys: then the index is rebuilt."""
+    side_index.set_journals({j.id: j.name for j in corpus.catalogue.journals.values()})
+    if rebuild:
+        side_index.clear()
+    else:
+        batch: dict[str, str | bytes | None] = dict.fromkeys(removed)
+        for graph, ntriples in written.read():
+            batch[graph] = ntriples
+            if len(batch) >= INDEX_BATCH:
+                update(side_index, ctx, batch)
+                batch = {}
+        update(side_index, ctx, batch)
+    reconcile(store, side_index, iris.paper_graph_prefix)
+
+
+#: How many papers go into one transaction of the side index.
+INDEX_BATCH = 2000
 
 

@@ -8,6 +8,7 @@ shapes and rules before the store sees it.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,7 +19,7 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from geokg.errors import RecordError, ValidationFailed
-from geokg.model.vocab import ONTOLOGY_IRI, PRISM, Iris
+from geokg.model.vocab import GEODM, ONTOLOGY_IRI, PRISM, Iris
 from geokg.store import Store
 from geokg.store.results import as_bytes, ntriples
 from geokg.store.sparql import iri, values
@@ -83,8 +84,9 @@ class GraphWrite:
     validation context (types, subclasses, scheme membership) is read from the store once.
     """
 
-    def __init__(self, store: Store, iris: Iris) -> None:
-        self.store, self.iris = store, iris
+    def __init__(self, store: Store, iris: Iris, on_commit: Callable[[dict[str, str]], None] = lambda graphs: None) -> None:
+        """:param on_commit: told the new N-Triples of the graphs written ("" for a graph removed)."""
+        self.store, self.iris, self.on_commit = store, iris, on_commit
 
     @cached_property
     def validator(self) -> Validator:
@@ -140,8 +142,23 @@ class GraphWrite:
             problems = self.problems(scratch, graphs)
             if problems:
                 raise ValidationFailed(problems)
-            new = {g: as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))).decode("utf-8") for g in graphs}
+            new = {g: stamped(scratch, g) for g in graphs}
             self.store.replace_graphs({g: nt for g, nt in new.items() if nt}, drop=[g for g, nt in new.items() if not nt])
+            self.on_commit(new)
+
+
+def stamped(scratch: ox.Store, graph: str) -> str:
+    """A graph's N-Triples with a checksum of its content about itself (as ``geokg load`` writes for
+    records), so that the side index and caches can tell when a paper changed; "" for an empty graph."""
+    node, predicate = ox.NamedNode(graph), ox.NamedNode(str(GEODM.recordChecksum))
+    for quad in list(scratch.quads_for_pattern(node, predicate, None, node)):
+        scratch.remove(quad)
+    lines = sorted(as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)).decode("utf-8").splitlines())
+    if not lines:
+        return ""
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    lines.append(f"{node} {predicate} {ox.Literal(digest)} .")
+    return "\n".join(lines) + "\n"
 
 
 

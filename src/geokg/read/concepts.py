@@ -60,7 +60,7 @@ def detail(reader: Reader, cid: str, page: int = 1, per_page: int = 50) -> dict[
           {{ {term} skos:broader ?other BIND("broader" AS ?rel) }} UNION {{ ?other skos:broader {term} BIND("narrower" AS ?rel) }}
           UNION {{ VALUES ?match {{ {' '.join(MATCHES)} }} {term} ?match ?other BIND(STR(?match) AS ?rel) }}
         }}""")
-    total, papers = papers_using(reader, concept.iri, page, per_page)
+    total, papers = papers_using(reader, concept.id, page, per_page)
     return {
         "id": concept.id, "iri": concept.iri, "scheme": concept.scheme, "labels": concept.labels,
         "alt_labels": [{"lang": lang, "label": label} for lang, label in concept.alt], "definition": concept.definition,
@@ -84,8 +84,9 @@ def tree(reader: Reader, key: str) -> list[dict[str, Any]]:
         raise NotFound(f"no concept tree {key!r}; choose one of {', '.join(s.key for s in SCHEMES if s.browse)}")
     scheme_iri = iri(str(scheme.iri))
     links = reader.select(f"SELECT ?c ?b WHERE {{ ?c skos:inScheme {scheme_iri} OPTIONAL {{ ?c skos:broader ?b }} }}")
-    counts = {r["c"]: r["n"] for r in reader.select(f"""SELECT ?c (COUNT(DISTINCT ?paper) AS ?n) WHERE {{
-        ?c skos:inScheme {scheme_iri} . ?x skos:broader* ?c . ?paper {scheme.paper_path} ?x }} GROUP BY ?c""")}
+    # Papers per concept, narrower ones included: kept by the side index as the facet's counts.
+    per_concept = reader.index.counts(f"{scheme.facet}:")
+    counts = {r["c"]: per_concept.get(concept_id(r["c"]), 0) for r in links}
     nodes: dict[str, dict[str, Any]] = {}
     for r in links:
         cid = concept_id(r["c"])

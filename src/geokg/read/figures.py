@@ -1,6 +1,7 @@
 """The data behind each chart of the web pages, shaped for drawing.
 
-Counts come from the store; labels (English and Chinese) from the concept index, so a chart can
+Counts come from the side index, which keeps them as papers are written (so a chart costs the same
+at 35 papers and at 100,000); labels (English and Chinese) from the concept index, so a chart can
 switch language without asking again. Every count includes narrower concepts.
 """
 
@@ -8,36 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from geokg.model.vocab import SCHEME, concept_id
 from geokg.read.concepts import section_key
 from geokg.read.context import Reader
 from geokg.read.papers import paper_details, paper_for_doi
 from geokg.store.sparql import iri
 
-_METHODS, _DATA_TYPES, _FOCUS = (iri(str(SCHEME[k].iri)) for k in ("method", "data-type", "research-focus"))
 
-
-def _concept(reader: Reader, cid: str) -> dict[str, Any]:
+def concept_entry(reader: Reader, cid: str) -> dict[str, Any]:
+    """A concept as charts label it (falling back to its id)."""
     c = reader.concepts.concepts.get(cid)
     labels = c.labels if c else {}
-    return {"id": cid, "label_en": labels.get("en", cid), "label_zh": labels.get("zh", cid),
+    return {"id": cid, "label_en": labels.get("en", cid), "label_zh": labels.get("zh", labels.get("en", cid)),
             "notation": c.notation if c and c.notation else None}
+
+
+def _pair(key: str) -> tuple[str, str]:
+    a, _, b = key.partition("|")
+    return a, b
 
 
 def family_by_data_type(reader: Reader) -> dict[str, Any]:
     """Heatmap: papers per method family (4.1-4.10) and top data type."""
-    # Small concept closures joined once (as in queries/method-family-by-data-type.rq): 4x faster at 10k papers.
-    found = reader.select(f"""SELECT ?family ?type (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-        ?paper geodm:hasMethodApplication ?ma . ?ma geodm:method ?m ; geodm:input ?d .
-        {{ SELECT ?m ?family WHERE {{ ?family skos:topConceptOf {_METHODS} . ?m skos:broader* ?family }} }}
-        {{ SELECT DISTINCT ?d ?type WHERE {{ ?type skos:topConceptOf {_DATA_TYPES} . ?t skos:broader* ?type . ?d geodm:dataType ?t }} }}
-    }} GROUP BY ?family ?type""")
-    tops = reader.select(f"SELECT ?c ?scheme WHERE {{ VALUES ?scheme {{ {_METHODS} {_DATA_TYPES} }} ?c skos:topConceptOf ?scheme }}")
-    families = sorted((_concept(reader, concept_id(t["c"])) for t in tops if t["scheme"] == str(SCHEME["method"].iri)),
-                      key=lambda c: section_key(c["notation"]))
-    types = sorted((_concept(reader, concept_id(t["c"])) for t in tops if t["scheme"] == str(SCHEME["data-type"].iri)),
-                   key=lambda c: c["label_en"])
-    cells = sorted(({"row": concept_id(r["family"]), "column": concept_id(r["type"]), "papers": r["papers"]} for r in found),
+    tops = reader.context.tops
+    families = sorted((concept_entry(reader, f) for f in tops.get("method", ())), key=lambda c: section_key(c["notation"]))
+    types = sorted((concept_entry(reader, t) for t in tops.get("data-type", ())), key=lambda c: c["label_en"])
+    cells = sorted(({"row": _pair(k)[0], "column": _pair(k)[1], "papers": n} for k, n in reader.index.counts("family-type:").items()),
                    key=lambda c: (c["row"], c["column"]))
     return {"rows": families, "columns": types, "cells": cells}
 
@@ -45,41 +41,30 @@ def family_by_data_type(reader: Reader) -> dict[str, Any]:
 def per_year_by_focus(reader: Reader) -> dict[str, Any]:
     """Papers per year and research focus. A paper counts for a focus the report lists it under or the
     graph derives from its methods and data; a paper can have several foci, so the series are not stacked."""
-    found = reader.select(f"""SELECT ?focus ?year (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-        ?focus skos:topConceptOf {_FOCUS} .
-        ?paper geodm:listedUnder|geodm:derivedCategory ?focus ; dcterms:issued ?issued .
-        BIND(YEAR(?issued) AS ?year)
-    }} GROUP BY ?focus ?year""")
-    totals = reader.select("""SELECT ?year (COUNT(?paper) AS ?papers) WHERE {
-        ?paper a geodm:Paper ; dcterms:issued ?issued . BIND(YEAR(?issued) AS ?year) } GROUP BY ?year ORDER BY ?year""")
-    foci = reader.select(f"SELECT ?c WHERE {{ ?c skos:topConceptOf {_FOCUS} }}")
-    years = [t["year"] for t in totals]
-    counts = {(concept_id(r["focus"]), r["year"]): r["papers"] for r in found}
-    series = [{**c, "papers": [counts.get((c["id"], y), 0) for y in years]}
-              for c in sorted((_concept(reader, concept_id(f["c"])) for f in foci), key=lambda c: section_key(c["notation"]))]
-    return {"years": years, "papers": [t["papers"] for t in totals], "series": series}
+    totals = {int(y): n for y, n in reader.index.counts("year:").items()}
+    years = sorted(totals)
+    counts = {(_pair(k)[0], int(_pair(k)[1])): n for k, n in reader.index.counts("focus-year:").items()}
+    foci = sorted((concept_entry(reader, f) for f in reader.context.tops.get("research-focus", ())), key=lambda c: section_key(c["notation"]))
+    series = [{**c, "papers": [counts.get((c["id"], y), 0) for y in years]} for c in foci]
+    return {"years": years, "papers": [totals[y] for y in years], "series": series}
+
+
+def method_pairs(reader: Reader, min_papers: int = 2) -> list[tuple[str, str, int]]:
+    """Pairs of methods applied in the same papers, most shared first (ties by id)."""
+    pairs = [(*_pair(k), n) for k, n in reader.index.counts("pair:").items() if n >= min_papers]
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
 
 
 def cooccurrence(reader: Reader, min_papers: int = 2, top: int = 60) -> dict[str, Any]:
     """Network: methods applied in the same papers. A large graph has thousands of pairs; the
     strongest ``top`` make a readable picture."""
-    pairs = reader.select(f"""SELECT ?a ?b (COUNT(?paper) AS ?papers) WHERE {{
-        {{ SELECT DISTINCT ?paper ?a WHERE {{ ?paper geodm:hasMethodApplication/geodm:method ?a }} }}
-        {{ SELECT DISTINCT ?paper ?b WHERE {{ ?paper geodm:hasMethodApplication/geodm:method ?b }} }}
-        FILTER(STR(?a) < STR(?b))
-    }} GROUP BY ?a ?b HAVING (COUNT(?paper) >= {int(min_papers)}) ORDER BY DESC(?papers) ?a ?b LIMIT {int(top)}""")
-    methods = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    if not methods:
-        return {"nodes": [], "edges": []}
-    values = " ".join(iri(m) for m in methods)
-    usage = {concept_id(r["m"]): r["papers"] for r in reader.select(f"""SELECT ?m (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-        VALUES ?m {{ {values} }} ?paper geodm:hasMethodApplication/geodm:method ?m }} GROUP BY ?m""")}
-    family = {concept_id(r["m"]): concept_id(r["f"]) for r in reader.select(f"""SELECT ?m ?f WHERE {{
-        VALUES ?m {{ {values} }} ?m skos:broader* ?f . ?f skos:topConceptOf {_METHODS} }}""")}
-    nodes = [{**_concept(reader, concept_id(m)), "papers": usage.get(concept_id(m), 0), "family": family.get(concept_id(m))}
-             for m in methods]
-    edges = sorted(({"source": concept_id(p["a"]), "target": concept_id(p["b"]), "papers": p["papers"]} for p in pairs),
-                   key=lambda e: (-e["papers"], e["source"], e["target"]))
+    pairs = method_pairs(reader, min_papers)[:top]
+    methods = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
+    usage = reader.index.counts("method-direct:")
+    families = reader.context.tops.get("method", frozenset())
+    nodes = [{**concept_entry(reader, m), "papers": usage.get(m, 0),
+              "family": next(iter(sorted(reader.context.closure([m]) & families)), None)} for m in methods]
+    edges = [{"source": a, "target": b, "papers": n} for a, b, n in pairs]
     return {"nodes": nodes, "edges": edges}
 
 

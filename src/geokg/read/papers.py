@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -11,6 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from geokg.errors import NotFound
+from geokg.index.text import query_terms, snippet
 from geokg.model.vocab import FABIO, GEODM, PRISM, SCHEMES, SPARQL_PREFIXES, concept_id
 from geokg.read.context import Reader
 from geokg.store.sparql import iri, literal
@@ -20,30 +23,34 @@ SUMMARY_PATTERN = """?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publis
     FILTER(LANG(?title) = "en") OPTIONAL { ?paper dcterms:issued ?issued }"""
 
 
-def summary(row: dict[str, Any]) -> dict[str, Any]:
-    """A paper in a list, from a row of a query that used :data:`SUMMARY_PATTERN`."""
-    return {"doi": row["doi"], "iri": row["paper"], "title": row["title"], "issued": row.get("issued"), "journal": row["journal"]}
+def summary(row: Mapping[str, Any], text: str | None = None) -> dict[str, Any]:
+    """A paper in a list, from a row of the side index (with a snippet showing why it matched ``text``)."""
+    out = {"doi": row["doi"], "iri": row["iri"], "title": row["title"], "issued": row["issued"], "journal": row["journal"],
+           "titles": json.loads(row["titles"])}
+    if text:
+        parts = json.loads(row["texts"])
+        found = next((t for part in ("title", "summary", "findings", "question") for t in parts.get(part, []) if any(
+            term in t.casefold() for term in query_terms(text))), None)
+        out["snippet"] = snippet(found, text) if found else None
+    return out
 
 
-def papers_using(reader: Reader, concept_iri: str, page: int = 1, per_page: int = 50) -> tuple[int, list[dict[str, Any]]]:
-    """One page of the papers using a concept or a narrower one (in any scheme's role), newest first, and their total."""
-    paths = " | ".join(dict.fromkeys(f"({s.paper_path})" for s in SCHEMES if s.paper_path))
-    where = f"?c skos:broader* {iri(concept_iri)} . ?paper {paths} ?c ."
-    total = reader.select(f"SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {{ {where} }}")[0]["n"]
-    found = reader.select(f"""SELECT ?paper ?doi ?title ?issued ?journal WHERE {{
-        {{ SELECT ?paper ?issued WHERE {{ {{ SELECT DISTINCT ?paper WHERE {{ {where} }} }}
-                                          OPTIONAL {{ ?paper dcterms:issued ?issued }} }}
-          ORDER BY DESC(?issued) ?paper LIMIT {int(per_page)} OFFSET {int((page - 1) * per_page)} }}
-        {SUMMARY_PATTERN}
-    }} ORDER BY DESC(?issued) ?paper""")
-    return total, [summary(r) for r in found]
+def papers_using(reader: Reader, cid: str, page: int = 1, per_page: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the papers using a concept or a narrower one (in any role), newest first, and their total."""
+    keys = [f"{s.facet}:{cid}" for s in SCHEMES if s.facet] + [f"section:{cid}", f"derived_section:{cid}"]
+    found = reader.index.search([], any_keys=keys, limit=per_page, offset=(page - 1) * per_page)
+    return found.total, [summary(r) for r in found.rows]
 
 
 def paper_for_doi(reader: Reader, doi: str) -> tuple[str, str]:
-    """The paper with a DOI (exact, else ignoring case) and its named graph, in one round trip.
+    """The paper with a DOI (compared ignoring case) and its named graph.
 
     :raises NotFound: no paper has that DOI
     """
+    row = reader.index.by_doi(doi)
+    if row is not None:
+        return row["iri"], row["graph"]
+    # Not in the index (a store written around GeoKG): ask the store.
     found = reader.select(f"SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi {literal(doi)} ; a geodm:Paper }} }} LIMIT 1")
     if not found:
         found = reader.select(f"""SELECT ?p ?g WHERE {{ GRAPH ?g {{ ?p prism:doi ?d ; a geodm:Paper }}
@@ -59,6 +66,23 @@ def paper_details(reader: Reader, paper: str, graph_iri: str | None = None) -> d
 
     :raises NotFound: no such paper
     """
+    key = (graph_iri, reader.index.checksum(graph_iri)) if graph_iri else None
+    if key and key[1] and key in reader.details:
+        reader.details.move_to_end(key)
+        return reader.details[key]
+    details = _read_details(reader, paper, graph_iri)
+    if key and key[1]:
+        reader.details[key] = details
+        while len(reader.details) > DETAILS_CACHE:
+            reader.details.popitem(last=False)
+    return details
+
+
+#: How many papers' details a reader keeps.
+DETAILS_CACHE = 2000
+
+
+def _read_details(reader: Reader, paper: str, graph_iri: str | None) -> dict[str, Any]:
     try:
         term = iri(paper)
     except ValueError:

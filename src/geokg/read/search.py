@@ -3,6 +3,10 @@
 Every facet value is resolved to the IRI of a known concept, dataset, journal or report section
 (an unknown value is an error naming the facet); a facet on a concept matches its narrower
 concepts too (``skos:broader*``). Values within a facet and across facets must all hold.
+
+A search is answered by the side index (:mod:`geokg.index`: one key per facet value, words by its
+full-text index), in milliseconds at any size; :meth:`Search.page_query` is the same search in
+SPARQL, shown to users and runnable in the editor.
 """
 
 from __future__ import annotations
@@ -131,6 +135,10 @@ class Search:
     def count_query(self) -> str:
         return "SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE {\n  " + self.where() + "\n}"
 
+    def keys(self) -> list[str]:
+        """The side index's key of each facet value (``method:bootstrap``)."""
+        return [f"{name}:{value.rstrip('/').rsplit('/', 1)[-1]}" for name in FACETS for value in self.facets.get(name, [])]
+
 
 def build(reader: Reader, values: dict[str, list[str]], year_from: int | None = None, year_to: int | None = None,
           text: str | None = None) -> Search:
@@ -150,8 +158,20 @@ def build(reader: Reader, values: dict[str, list[str]], year_from: int | None = 
     return Search(facets, year_from, year_to, (text or "").strip() or None)
 
 
-def page(reader: Reader, search: Search, number: int = 1, per_page: int = 20) -> dict[str, Any]:
-    """One page of the papers a search finds, newest first, with the total."""
-    total = reader.select(search.count_query())[0]["n"]
-    found = reader.select(search.page_query(per_page, (number - 1) * per_page))
-    return {"total": total, "page": number, "per_page": per_page, "papers": [summary(r) for r in found]}
+#: Orders of a result list: newest first (the default), oldest first, by title, or best match (with words).
+SORTS = ("newest", "oldest", "title", "relevance")
+
+
+def page(reader: Reader, search: Search, number: int = 1, per_page: int = 20, sort: str = "newest") -> dict[str, Any]:
+    """One page of the papers a search finds, in the order asked, with the total.
+
+    :raises InvalidInput: an unknown order, or relevance without words
+    """
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
+    if sort == "relevance" and not search.text:
+        raise InvalidInput("sort=relevance needs words to match (q=)")
+    found = reader.index.search(search.keys(), year_from=search.year_from, year_to=search.year_to, text=search.text,
+                                sort=sort, limit=per_page, offset=(number - 1) * per_page)
+    return {"total": found.total, "page": number, "per_page": per_page, "sort": sort,
+            "papers": [summary(r, search.text) for r in found.rows]}

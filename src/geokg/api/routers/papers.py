@@ -30,6 +30,7 @@ def _filters_model() -> type[BaseModel]:
         year_from=(int | None, Field(None, ge=1000, le=3000)), year_to=(int | None, Field(None, ge=1000, le=3000)),
         q=(str | None, Field(None, max_length=200, description="words in titles, summaries, questions or findings")),
         page=(int, Field(1, ge=1, le=10_000)), per_page=(int, Field(20, ge=1, le=200)),
+        sort=(str, Field("newest", description=f"one of {', '.join(search.SORTS)} (relevance needs q)")),
     )
 
 
@@ -46,7 +47,7 @@ def list_papers(reader: ReaderDep, filters: Annotated[PaperFilters, Query()]) ->
     given = filters.model_dump()
     found = search.build(reader, {name: given[name] for name in search.FACETS if given[name]},
                          given["year_from"], given["year_to"], given["q"])
-    return search.page(reader, found, given["page"], given["per_page"])
+    return search.page(reader, found, given["page"], given["per_page"], given["sort"])
 
 
 @router.get("/papers/{doi:path}", response_model=PaperDetail, summary="Everything the graph knows about one paper")

@@ -1,0 +1,237 @@
+"""The side index in one SQLite file: papers, facet keys, kept counts and a full-text index.
+
+Every write is one transaction; readers (one connection per thread, WAL journal) never see half
+a write. A paper's counts are stored with it, so replacing or removing it takes exactly its old
+share away.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geokg.index.facts import PaperFacts
+from geokg.index.keys import Context, count_keys, facet_keys
+from geokg.index.text import index_tokens, match_expression
+
+#: Bumped when the schema or the keys change: an index of another version is rebuilt.
+VERSION = "1"
+TEXT_PARTS = ("title", "summary", "question", "findings")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS papers(
+  id INTEGER PRIMARY KEY, graph TEXT UNIQUE NOT NULL, iri TEXT NOT NULL, doi TEXT, doi_norm TEXT, title TEXT,
+  titles TEXT, issued TEXT, year INTEGER, journal TEXT, checksum TEXT, counts TEXT, texts TEXT);
+CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi_norm);
+CREATE INDEX IF NOT EXISTS papers_order ON papers(issued DESC, iri);
+CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
+CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, paper INTEGER NOT NULL, PRIMARY KEY(key, paper)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS keys_paper ON keys(paper);
+CREATE TABLE IF NOT EXISTS counts(key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journals(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5({", ".join(TEXT_PARTS)}, tokenize='porter unicode61 remove_diacritics 2');
+"""
+
+#: Sort orders of paper lists: SQL ORDER BY, stable (ties by IRI).
+SORTS = {"newest": "p.issued DESC, p.iri", "oldest": "p.issued IS NULL, p.issued, p.iri", "title": "p.title COLLATE NOCASE, p.iri"}
+
+
+def normalise_doi(doi: str) -> str:
+    """DOIs compare case-insensitively (the DOI handbook), and without a resolver prefix."""
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix):]
+    return doi.lower()
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    rows: list[dict[str, Any]]
+
+
+class SideIndex:
+    """The index file (``None``: in memory, for tests and the CLI over a memory store)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._uri = f"file:{path}" if path else f"file:geokg-index-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._keep = self._connect()  # an in-memory database lives as long as one connection does
+        with self._keep:
+            self._keep.executescript(_SCHEMA)
+        if self.version() not in (None, VERSION):
+            self.clear()
+        self._set_meta("version", VERSION)
+
+    # --- connections -------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        if self.path:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def version(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return str(row[0]) if row else None
+
+    # --- writes --------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        with self._transaction() as db:
+            for table in ("papers", "keys", "counts", "text"):
+                db.execute(f"DELETE FROM {table}")
+
+    def set_journals(self, names: dict[str, str]) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM journals")
+            db.executemany("INSERT INTO journals VALUES (?, ?)", sorted(names.items()))
+
+    def write(self, papers: Iterable[PaperFacts], ctx: Context, drop: Iterable[str] = ()) -> None:
+        """Replace (or add) papers by graph and drop others, in one transaction."""
+        with self._transaction() as db:
+            delta: Counter[str] = Counter()
+            for graph in drop:
+                self._remove(db, graph, delta)
+            for facts in papers:
+                self._remove(db, facts.graph, delta)
+                self._add(db, facts, ctx, delta)
+            self._apply(db, delta)
+
+    def _remove(self, db: sqlite3.Connection, graph: str, delta: Counter[str]) -> None:
+        row = db.execute("SELECT id, counts FROM papers WHERE graph = ?", (graph,)).fetchone()
+        if row is None:
+            return
+        delta.subtract(json.loads(row["counts"]))
+        db.execute("DELETE FROM keys WHERE paper = ?", (row["id"],))
+        db.execute("DELETE FROM text WHERE rowid = ?", (row["id"],))
+        db.execute("DELETE FROM papers WHERE id = ?", (row["id"],))
+
+    def _add(self, db: sqlite3.Connection, facts: PaperFacts, ctx: Context, delta: Counter[str]) -> None:
+        facets = facet_keys(facts, ctx)
+        counts = count_keys(facts, ctx, facets)
+        delta.update(counts)
+        cursor = db.execute(
+            "INSERT INTO papers(graph, iri, doi, doi_norm, title, titles, issued, year, journal, checksum, counts, texts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (facts.graph, facts.iri, facts.doi, normalise_doi(facts.doi), facts.title.get("en") or next(iter(facts.title.values()), ""),
+             json.dumps(facts.title, ensure_ascii=False), facts.issued, facts.year, facts.journal, facts.checksum,
+             json.dumps(counts, ensure_ascii=False, separators=(",", ":")), json.dumps(facts.texts, ensure_ascii=False)))
+        paper = cursor.lastrowid
+        db.executemany("INSERT INTO keys VALUES (?, ?)", ((k, paper) for k in facets))
+        db.execute(f"INSERT INTO text(rowid, {', '.join(TEXT_PARTS)}) VALUES (?, ?, ?, ?, ?)",
+                   (paper, *(index_tokens(" ".join(facts.texts.get(part, []))) for part in TEXT_PARTS)))
+
+    @staticmethod
+    def _apply(db: sqlite3.Connection, delta: Counter[str]) -> None:
+        changes = [(k, n) for k, n in delta.items() if n]
+        db.executemany("INSERT INTO counts VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n", changes)
+        db.execute("DELETE FROM counts WHERE n <= 0")
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def checksums(self) -> dict[str, str]:
+        """The checksum of every indexed paper graph (to compare with the store's)."""
+        return {r["graph"]: r["checksum"] or "" for r in self.db.execute("SELECT graph, checksum FROM papers")}
+
+    def journal_names(self) -> dict[str, str]:
+        return {r["id"]: r["name"] for r in self.db.execute("SELECT id, name FROM journals")}
+
+    def checksum(self, graph: str) -> str:
+        """The checksum of one indexed paper graph ("" if unknown)."""
+        row = self.db.execute("SELECT checksum FROM papers WHERE graph = ?", (graph,)).fetchone()
+        return str(row[0] or "") if row else ""
+
+    def paper_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
+
+    def by_doi(self, doi: str) -> sqlite3.Row | None:
+        """The paper with a DOI (compared case-insensitively): its IRI, graph and checksum."""
+        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
+                                                  (normalise_doi(doi),)).fetchone()
+        return row
+
+    def counts(self, prefix: str) -> dict[str, int]:
+        """Every kept count whose key starts with ``prefix`` (the prefix taken off)."""
+        found = self.db.execute("SELECT key, n FROM counts WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff"))
+        return {r["key"][len(prefix):]: int(r["n"]) for r in found}
+
+    def count(self, key: str) -> int:
+        row = self.db.execute("SELECT n FROM counts WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def search(self, all_keys: list[str], *, any_keys: list[str] | None = None, year_from: int | None = None,
+               year_to: int | None = None, text: str | None = None, sort: str = "newest", limit: int = 20,
+               offset: int = 0) -> Page:
+        """Papers holding every key of ``all_keys`` (and one of ``any_keys``), in the years, matching the
+        words; one page in the chosen order (``relevance`` needs words), with the total."""
+        where: list[str] = []
+        params: list[str | int] = []
+        for key in all_keys:
+            where.append("p.id IN (SELECT paper FROM keys WHERE key = ?)")
+            params.append(key)
+        if any_keys is not None:
+            where.append(f"p.id IN (SELECT paper FROM keys WHERE key IN ({', '.join('?' * len(any_keys)) or 'NULL'}))")
+            params.extend(any_keys)
+        if year_from is not None:
+            where.append("p.year >= ?")
+            params.append(year_from)
+        if year_to is not None:
+            where.append("p.year <= ?")
+            params.append(year_to)
+        match = match_expression(text) if text else None
+        join, order = "", SORTS.get(sort, SORTS["newest"])
+        if text and match is None:
+            return Page(0, [])
+        if match is not None:
+            join = "JOIN (SELECT rowid, rank FROM text WHERE text MATCH ?) t ON t.rowid = p.id"
+            params.insert(0, match)
+            if sort == "relevance":
+                order = "t.rank, p.iri"
+        condition = " AND ".join(where) or "1"
+        total = self.db.execute(f"SELECT COUNT(*) FROM papers p {join} WHERE {condition}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT p.doi, p.iri, p.title, p.titles, p.issued, p.graph, p.texts, COALESCE(j.name, p.journal) AS journal "
+            f"FROM papers p {join} LEFT JOIN journals j ON j.id = p.journal WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset]).fetchall()
+        return Page(int(total), [dict(r) for r in rows])

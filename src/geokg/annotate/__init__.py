@@ -1,0 +1,1 @@
+"""Assisted annotation: suggest method applications, datasets, processes and findings, with evidence."""

@@ -1,0 +1,267 @@
+"""The annotator: from a paper's texts to suggested concepts, datasets, method applications,
+findings and new concept candidates, each with its evidence and a confidence.
+
+Data flow: sections → sentences and tokens (segment) → known terms (mentions) and catalogue
+datasets by the words of their names (catalogue_links) → concepts per kind, more general ones
+dropped when a narrower one is there → one application per method: the purposes and data named
+near it, completed by what the curated examples say goes with the method → findings and new
+terms. Nothing is stored; see :mod:`geokg.annotate.drafts` for the curator's side.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from geokg.annotate.catalogue_links import CatalogueLinker
+from geokg.annotate.documents import Document
+from geokg.annotate.findings import finding_score
+from geokg.annotate.knowledge import CONCEPT_KINDS, KINDS, Knowledge
+from geokg.annotate.mentions import Mention, TermMatcher, is_abbreviation
+from geokg.annotate.new_terms import ClosestConcepts, find_new_terms
+from geokg.annotate.segment import Segmenter
+from geokg.annotate.sentences import sentence_spans
+
+#: Confidence of a term found by each kind of label.
+ORIGIN_CONFIDENCE = {"prefLabel": 0.9, "altLabel": 0.8, "term list": 0.8, "catalogue name": 0.95, "catalogue acronym": 0.85}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The knobs of the annotator (the benchmark tunes these on set (a) only)."""
+
+    purpose_prior: float = 0.5
+    """A purpose the text does not name joins a method's application when at least this share of
+    the method's examples had it."""
+    type_prior: float = 0.3
+    """A document dataset joins a method's application when this share of its examples used its data type."""
+    keep_broader: bool = False
+    """Keep a general concept (machine learning) next to a narrower one found (random forest)."""
+    min_confidence: float = 0.0
+    finding_threshold: float = 0.6
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a suggestion comes from: a sentence of a section, and the words that matched in it."""
+
+    section: str
+    start: int
+    end: int
+    sentence: str
+    match: str
+    match_start: int
+    match_end: int
+
+
+@dataclass
+class Suggestion:
+    """A concept or dataset the paper seems to use or study."""
+
+    kind: str
+    id: str
+    label: str
+    confidence: float
+    how: str
+    evidence: list[Evidence] = field(default_factory=list)
+    data_types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PurposeChoice:
+    id: str
+    confidence: float
+    how: str
+
+
+@dataclass
+class ApplicationSuggestion:
+    method: str
+    purposes: list[PurposeChoice]
+    inputs: list[str]
+    data_types: list[str]
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class FindingSuggestion:
+    text: str
+    confidence: float
+    evidence: Evidence
+
+
+@dataclass
+class NewTermSuggestion:
+    text: str
+    kind: str
+    closest: list[tuple[str, str, float]]
+    evidence: Evidence
+
+
+@dataclass
+class Annotation:
+    source: str
+    concepts: dict[str, list[Suggestion]]
+    applications: list[ApplicationSuggestion]
+    findings: list[FindingSuggestion]
+    new_terms: list[NewTermSuggestion]
+
+    def ids(self, kind: str) -> list[str]:
+        return [s.id for s in self.concepts.get(kind, [])]
+
+
+@dataclass
+class _Sentence:
+    section: str
+    start: int
+    end: int
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+    datasets: list[tuple[str, float, str]] = field(default_factory=list)
+    """(dataset id, confidence, matched words)"""
+
+    def evidence(self, start: int, end: int, section_text: str) -> Evidence:
+        return Evidence(self.section, self.start, self.end, self.text, section_text[start:end], start, end)
+
+
+class Annotator:
+    """Suggests annotations for documents from one knowledge base (build once, reuse)."""
+
+    def __init__(self, knowledge: Knowledge, settings: Settings | None = None) -> None:
+        self.knowledge = knowledge
+        self.settings = settings or Settings()
+        self.segmenter = Segmenter(knowledge.surface_forms())
+        self.matcher = TermMatcher(knowledge, self.segmenter)
+        self.linker = CatalogueLinker(knowledge, self.segmenter)
+        self.closest = ClosestConcepts(knowledge)
+
+    def annotate(self, document: Document) -> Annotation:
+        sentences, new_terms = self._read(document)
+        concepts = self._concepts(sentences)
+        applications = self._applications(sentences, concepts)
+        for app in applications:  # purposes and data an application adds from the examples
+            for purpose in app.purposes:
+                if purpose.id not in {s.id for s in concepts["purpose"]}:
+                    concepts["purpose"].append(Suggestion("purpose", purpose.id, self.knowledge.label(purpose.id), purpose.confidence, purpose.how))
+        findings = [
+            FindingSuggestion(s.text, score, Evidence(s.section, s.start, s.end, s.text, s.text, s.start, s.end))
+            for s in sentences
+            if (score := finding_score(s.text, s.section)) >= self.settings.finding_threshold
+        ]
+        for kind in concepts:
+            concepts[kind] = [c for c in concepts[kind] if c.confidence >= self.settings.min_confidence]
+            concepts[kind].sort(key=lambda c: -c.confidence)
+        return Annotation(document.source, concepts, applications, findings, new_terms)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _read(self, document: Document) -> tuple[list[_Sentence], list[NewTermSuggestion]]:
+        sentences: list[_Sentence] = []
+        new_terms: list[NewTermSuggestion] = []
+        seen_new: set[str] = set()
+        for section in document.sections:
+            text = section.text
+            tokens, mentions = self.matcher.find(text)
+            spans = sentence_spans(text)
+            ours = [_Sentence(section.name, a, b, text[a:b]) for a, b in spans]
+            starts = [a for a, _ in spans]
+            for mention in mentions:
+                i = bisect.bisect_right(starts, mention.start) - 1
+                if i >= 0:
+                    ours[i].mentions.append(mention)
+            token_starts = [t.start for t in tokens]
+            for sentence in ours:
+                lo, hi = bisect.bisect_left(token_starts, sentence.start), bisect.bisect_left(token_starts, sentence.end)
+                words = {t.norm for t in tokens[lo:hi]}
+                named = {m.id for m in sentence.mentions if m.kind == "dataset"}
+                for link in self.linker.links(words):
+                    if link.dataset not in named:
+                        sentence.datasets.append((link.dataset, round(0.9 * link.score, 2), " ".join(link.words)))
+            known = [False] * len(tokens)
+            for mention in mentions:
+                for i in range(mention.first_token, mention.last_token + 1):
+                    known[i] = True
+            for term in find_new_terms(text, tokens, known, self.closest):
+                if term.text.casefold() in seen_new:
+                    continue
+                seen_new.add(term.text.casefold())
+                i = max(bisect.bisect_right(starts, term.start) - 1, 0)
+                sentence = ours[i] if ours else _Sentence(section.name, 0, len(text), text)
+                new_terms.append(NewTermSuggestion(term.text, term.kind, term.closest, sentence.evidence(term.start, term.end, text)))
+            sentences.extend(ours)
+        self._texts = {s.name: s.text for s in document.sections}
+        return sentences, new_terms
+
+    # -- concepts --------------------------------------------------------------------------
+
+    def _concepts(self, sentences: list[_Sentence]) -> dict[str, list[Suggestion]]:
+        found: dict[tuple[str, str], Suggestion] = {}
+        for sentence in sentences:
+            text = self._texts[sentence.section]
+            for m in sentence.mentions:
+                confidence = ORIGIN_CONFIDENCE.get(m.term.origin, 0.7) - (0.1 if is_abbreviation(m.term.surface) else 0.0)
+                self._add(found, m.kind, m.id, confidence, m.term.origin, sentence.evidence(m.start, m.end, text))
+            for dataset, confidence, words in sentence.datasets:
+                self._add(found, "dataset", dataset, confidence, "catalogue words", Evidence(sentence.section, sentence.start, sentence.end, sentence.text, words, sentence.start, sentence.end))
+        for (kind, cid), suggestion in list(found.items()):
+            if kind == "dataset":
+                suggestion.data_types = list(self.knowledge.datasets[cid].data_types)
+                for t in suggestion.data_types:
+                    self._add(found, "data type", t, round(suggestion.confidence * 0.95, 2), f"type of {cid}", None)
+        concepts: dict[str, list[Suggestion]] = {kind: [] for kind in KINDS}
+        for (kind, _), suggestion in found.items():
+            concepts[kind].append(suggestion)
+        if not self.settings.keep_broader:
+            for kind in CONCEPT_KINDS:
+                concepts[kind] = self._narrowest(concepts[kind])
+        return concepts
+
+    def _add(self, found: dict[tuple[str, str], Suggestion], kind: str, cid: str, confidence: float, how: str, evidence: Evidence | None) -> None:
+        suggestion = found.get((kind, cid))
+        if suggestion is None:
+            suggestion = found[(kind, cid)] = Suggestion(kind, cid, self.knowledge.label(cid), round(confidence, 2), how)
+        elif confidence > suggestion.confidence:
+            suggestion.confidence, suggestion.how = round(confidence, 2), how
+        else:  # a second mention makes the suggestion a little surer
+            suggestion.confidence = round(min(0.98, suggestion.confidence + 0.03), 2)
+        if evidence is not None and len(suggestion.evidence) < 3 and evidence not in suggestion.evidence:
+            suggestion.evidence.append(evidence)
+
+    def _narrowest(self, suggestions: list[Suggestion]) -> list[Suggestion]:
+        """Drop a concept when a narrower one of the same kind is also suggested."""
+        ids = {s.id for s in suggestions}
+        broader = {a for s in suggestions for a in self.knowledge.index.ancestors(s.id) if a != s.id}
+        return [s for s in suggestions if s.id not in broader or s.id not in ids]
+
+    # -- applications ----------------------------------------------------------------------
+
+    def _applications(self, sentences: list[_Sentence], concepts: dict[str, list[Suggestion]]) -> list[ApplicationSuggestion]:
+        methods = {s.id: s for s in concepts["method"]}
+        kept = {kind: {s.id for s in concepts[kind]} for kind in concepts}
+        doc_datasets = [s.id for s in sorted(concepts["dataset"], key=lambda s: -s.confidence)]
+        apps = []
+        for method, suggestion in methods.items():
+            near = [s for s in sentences if any(m.id == method for m in s.mentions)]
+            text_purposes = Counter(m.id for s in near for m in s.mentions if m.kind == "purpose" and m.id in kept["purpose"])
+            purposes = [PurposeChoice(p, 0.8, "named near the method") for p in text_purposes]
+            prior, examples = self.knowledge.prior(method, "purposes")
+            for p, n in prior.most_common():
+                share = n / examples
+                if p not in text_purposes and (share >= self.settings.purpose_prior or not purposes):
+                    purposes.append(PurposeChoice(p, round(0.3 + 0.5 * share, 2), f"with {share:.0%} of {examples} examples"))
+            inputs = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "dataset" and m.id in kept["dataset"]))
+            inputs += [d for s in near for d, _, _ in s.datasets if d in kept["dataset"] and d not in inputs]
+            types = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "data type" and m.id in kept["data type"]))
+            if not inputs and not types:
+                type_prior, n_types = self.knowledge.prior(method, "types")
+                likely = {t for t, n in type_prior.items() if n / n_types >= self.settings.type_prior} if n_types else set()
+                inputs = [d for d in doc_datasets if likely & set(self.knowledge.datasets[d].data_types)] or doc_datasets[:2]
+            for d in inputs:
+                types += [t for t in self.knowledge.datasets[d].data_types if t not in types]
+            if not purposes:
+                continue
+            confidence = round(suggestion.confidence * (0.9 if text_purposes else 0.6) * (0.9 if inputs or types else 0.5), 2)
+            apps.append(ApplicationSuggestion(method, purposes, inputs, types, confidence, suggestion.evidence[:3]))
+        return sorted(apps, key=lambda a: -a.confidence)

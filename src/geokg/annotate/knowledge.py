@@ -1,0 +1,215 @@
+"""What the annotator knows: terms to look for, and which purposes and data go with which method.
+
+Everything comes from the project's own files: concept labels of the ontology (preferred and
+alternative, English and Chinese), names of the dataset catalogue, the hand-written term list
+``terms.yaml`` beside this module, and the curated method applications as examples. A set of
+papers can be left out of the examples and of the datasets only they use (the benchmark's
+held-out protocol).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
+
+from geokg import resources
+from geokg.corpus import read_catalogue, read_corpus
+from geokg.errors import RecordError
+from geokg.ontology import ConceptIndex, concept_index, read_ontology
+from geokg.records import DatasetRecord, PaperRecord, read_yaml
+from geokg.vocab import GKC, SCHEMES
+
+#: The kinds of concept the annotator suggests, as named in the ontology's schemes.
+CONCEPT_KINDS = ("method", "purpose", "data type", "process")
+KINDS = (*CONCEPT_KINDS, "dataset")
+TERMS_FILE = Path(__file__).with_name("terms.yaml")
+#: An acronym-like word of a dataset name (ERA5, CMIP6, GRACE, GLiM, BasinATLAS, Sentinel-2).
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+#: Below this many examples a method borrows the purposes and data of its broader concepts.
+MIN_EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A way of writing a concept or dataset: what the matcher looks for."""
+
+    surface: str
+    kind: str
+    id: str
+    origin: str
+    """prefLabel, altLabel, catalogue name, catalogue acronym, term list."""
+
+
+@dataclass
+class Knowledge:
+    """Terms, labels and the examples' statistics the annotator works from."""
+
+    index: ConceptIndex
+    terms: list[Term]
+    labels: dict[str, dict[str, str]]
+    """Concept or dataset id → language → preferred label (or name)."""
+    kind_of: dict[str, str]
+    datasets: dict[str, DatasetRecord]
+    purposes_of: dict[str, Counter[str]] = field(default_factory=dict)
+    """Method (or broader concept) → how often each purpose went with it in the examples."""
+    types_of: dict[str, Counter[str]] = field(default_factory=dict)
+    """Method (or broader concept) → how often each input data type went with it."""
+    uses_of: Counter[str] = field(default_factory=Counter)
+    """Method (or broader concept) → number of example applications."""
+    example_papers: int = 0
+
+    def surface_forms(self) -> list[str]:
+        """Terms the segmenter should keep whole (full dataset names are left to the fuzzy
+        catalogue linker, which needs their words)."""
+        return [t.surface for t in self.terms if t.origin != "catalogue name"]
+
+    def label(self, cid: str, lang: str = "en") -> str:
+        names = self.labels.get(cid, {})
+        return names.get(lang) or names.get("en") or cid
+
+    def prior(self, method: str, table: str) -> tuple[Counter[str], int]:
+        """Purposes (``table="purposes"``) or data types (``"types"``) seen with a method, and the
+        number of examples behind them. A method with fewer than MIN_EXAMPLES examples borrows
+        those of its nearest broader concept that has enough."""
+        counts = self.purposes_of if table == "purposes" else self.types_of
+        for concept in self._towards_top(method):
+            if self.uses_of[concept] >= MIN_EXAMPLES:
+                return counts.get(concept, Counter()), self.uses_of[concept]
+        return Counter(), 0
+
+    def _towards_top(self, concept: str) -> list[str]:
+        """The concept, then its broader concepts level by level."""
+        order, level = [concept], [concept]
+        while level:
+            level = sorted({b for c in level for b in self.index.broader.get(c, ())} - set(order))
+            order.extend(level)
+        return order
+
+
+def concept_terms(graph: Graph) -> tuple[list[Term], dict[str, dict[str, str]], dict[str, str]]:
+    """Every label of every concept of the four annotated schemes."""
+    terms: list[Term] = []
+    labels: dict[str, dict[str, str]] = {}
+    kind_of: dict[str, str] = {}
+    for kind in CONCEPT_KINDS:
+        for concept in graph.subjects(SKOS.inScheme, SCHEMES[kind]):
+            cid = str(concept)[len(GKC) :]
+            kind_of[cid] = kind
+            for prop, origin in ((SKOS.prefLabel, "prefLabel"), (SKOS.altLabel, "altLabel")):
+                for label in graph.objects(concept, prop):
+                    if not isinstance(label, Literal):
+                        continue
+                    text = str(label).strip()
+                    if prop == SKOS.prefLabel and label.language:
+                        labels.setdefault(cid, {})[label.language] = text
+                    if _usable(text):
+                        terms.append(Term(text, kind, cid, origin))
+    return terms, labels, kind_of
+
+
+def _usable(text: str) -> bool:
+    """Long enough to mean something: two Chinese characters, or three Latin letters (two in capitals)."""
+    if not text.isascii():
+        return len(text) >= 2
+    return len(text) >= 3 or (len(text) == 2 and text.isupper())
+
+
+def dataset_terms(datasets: dict[str, DatasetRecord]) -> list[Term]:
+    """Dataset names in both languages, and the acronyms in the names (ERA5, GRACE, GLiM).
+
+    An acronym several names share (ERA5 in "ERA5" and "ERA5-Land") names the dataset with the
+    shortest name, the base product.
+    """
+    terms = []
+    owners: dict[str, list[DatasetRecord]] = {}
+    for d in datasets.values():
+        for text in (d.name.en, d.name.zh):
+            if text:
+                terms.append(Term(text, "dataset", d.id, "catalogue name"))
+        words = re.findall(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]", d.name.en) + re.findall(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]", d.name.zh or "")
+        for word in dict.fromkeys(words):
+            if _ACRONYM.match(word) and len(word) >= 3:
+                owners.setdefault(word, []).append(d)
+    for word, ds in owners.items():
+        base = min(ds, key=lambda d: (len(d.name.en), d.id))
+        terms.append(Term(word, "dataset", base.id, "catalogue acronym"))
+    return terms
+
+
+def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, DatasetRecord]) -> list[Term]:
+    """The hand-written term list: ``kind: {id: [surface, …]}``; unknown ids are errors naming the entry."""
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise RecordError(str(path), "", "expected a mapping of kinds (method, purpose, data type, process, dataset)")
+    terms = []
+    for kind, entries in data.items():
+        if kind not in KINDS:
+            raise RecordError(str(path), str(kind), f"unknown kind; expected one of {', '.join(KINDS)}")
+        for cid, surfaces in (entries or {}).items():
+            known = cid in datasets if kind == "dataset" else kind_of.get(cid) == kind
+            if not known:
+                raise RecordError(str(path), f"{kind}.{cid}", f"no {kind} {cid!r} in the ontology or catalogue")
+            if not isinstance(surfaces, list) or not all(isinstance(s, str) and s.strip() for s in surfaces):
+                raise RecordError(str(path), f"{kind}.{cid}", "must be a list of terms")
+            terms.extend(Term(s.strip(), kind, cid, "term list") for s in surfaces)
+    return terms
+
+
+def learn_examples(knowledge: Knowledge, records: Iterable[PaperRecord]) -> None:
+    """Count which purposes and input data types go with each method and its broader concepts."""
+    for record in records:
+        knowledge.example_papers += 1
+        for ma in record.method_applications:
+            types = {t for d in ma.inputs if d in knowledge.datasets for t in knowledge.datasets[d].data_types}
+            for concept in knowledge.index.ancestors(ma.method):
+                knowledge.uses_of[concept] += 1
+                knowledge.purposes_of.setdefault(concept, Counter()).update(set(ma.purposes))
+                knowledge.types_of.setdefault(concept, Counter()).update(types)
+
+
+def build_knowledge(
+    graph: Graph | None = None,
+    loaders: Path | None = None,
+    exclude_papers: Iterable[str] = (),
+    terms_file: Path | None = TERMS_FILE,
+) -> Knowledge:
+    """The annotator's knowledge from the ontology, catalogue, term list and curated records.
+
+    ``exclude_papers`` (record ids) are left out of the examples, and so are the catalogue's
+    datasets that only they use: what the annotator would know before those papers were curated.
+    """
+    graph = graph if graph is not None else read_ontology()
+    index = concept_index(graph)
+    loaders = loaders or resources.loaders_dir()
+    problems: list[RecordError] = []
+    datasets = read_catalogue(loaders, problems).datasets
+    corpus = read_corpus(loaders, index)
+    excluded = set(exclude_papers)
+    examples = [r for r in corpus.papers.values() if r.id not in excluded]
+    if excluded:
+        still_used = {d for r in examples for d in r.datasets}
+        only_excluded = {d for r in corpus.papers.values() if r.id in excluded for d in r.datasets} - still_used
+        datasets = {k: v for k, v in datasets.items() if k not in only_excluded}
+    terms, labels, kind_of = concept_terms(graph)
+    for d in datasets.values():
+        labels[d.id] = {"en": d.name.en, **({"zh": d.name.zh} if d.name.zh else {})}
+        kind_of[d.id] = "dataset"
+    terms += dataset_terms(datasets)
+    if terms_file is not None:
+        terms += listed_terms(terms_file, kind_of, datasets)
+    knowledge = Knowledge(index, terms, labels, kind_of, datasets)
+    learn_examples(knowledge, examples)
+    return knowledge
+
+
+@lru_cache(maxsize=1)
+def default_knowledge() -> Knowledge:
+    """The knowledge of the bundled ontology, catalogue and records (built once)."""
+    return build_knowledge()

@@ -174,8 +174,9 @@ class Annotator:
             token_starts = [t.start for t in tokens]
             for sentence in ours:
                 lo, hi = bisect.bisect_left(token_starts, sentence.start), bisect.bisect_left(token_starts, sentence.end)
-                words = {t.norm for t in tokens[lo:hi]}
                 named = {m.id for m in sentence.mentions if m.kind == "dataset"}
+                covered = {i for m in sentence.mentions if m.kind == "dataset" for i in range(m.first_token, m.last_token + 1)}
+                words = {tokens[i].norm for i in range(lo, hi) if i not in covered}
                 for link in self.linker.links(words):
                     if link.dataset not in named:
                         sentence.datasets.append((link.dataset, round(0.9 * link.score, 2), " ".join(link.words)))

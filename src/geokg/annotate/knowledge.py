@@ -20,6 +20,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
 from geokg import resources
+from geokg.annotate.segment import normal_form
 from geokg.corpus import read_catalogue, read_corpus
 from geokg.errors import RecordError
 from geokg.ontology import ConceptIndex, concept_index, read_ontology
@@ -64,6 +65,8 @@ class Knowledge:
     uses_of: Counter[str] = field(default_factory=Counter)
     """Method (or broader concept) → number of example applications."""
     example_papers: int = 0
+    head_hints: dict[str, list[str]] = field(default_factory=dict)
+    """Head word of an unknown term (transformer, forest) → the concepts it suggests as closest."""
 
     def surface_forms(self) -> list[str]:
         """Terms the segmenter should keep whole (full dataset names are left to the fuzzy
@@ -143,12 +146,19 @@ def dataset_terms(datasets: dict[str, DatasetRecord]) -> list[Term]:
     return terms
 
 
-def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, DatasetRecord]) -> list[Term]:
-    """The hand-written term list: ``kind: {id: [surface, …]}``; unknown ids are errors naming the entry."""
+def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, DatasetRecord]) -> tuple[list[Term], dict[str, list[str]]]:
+    """The hand-written term list: ``kind: {id: [surface, …]}``, and ``closest by head word: {id: [word, …]}``
+    for new-term candidates; unknown ids are errors naming the entry."""
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise RecordError(str(path), "", "expected a mapping of kinds (method, purpose, data type, process, dataset)")
     terms = []
+    hints: dict[str, list[str]] = {}
+    for cid, words in (data.pop("closest by head word", None) or {}).items():
+        if cid not in kind_of:
+            raise RecordError(str(path), f"closest by head word.{cid}", f"no concept or dataset {cid!r}")
+        for word in words or []:
+            hints.setdefault(normal_form(str(word)), []).append(cid)
     for kind, entries in data.items():
         if kind not in KINDS:
             raise RecordError(str(path), str(kind), f"unknown kind; expected one of {', '.join(KINDS)}")
@@ -159,7 +169,7 @@ def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, Datase
             if not isinstance(surfaces, list) or not all(isinstance(s, str) and s.strip() for s in surfaces):
                 raise RecordError(str(path), f"{kind}.{cid}", "must be a list of terms")
             terms.extend(Term(s.strip(), kind, cid, "term list") for s in surfaces)
-    return terms
+    return terms, hints
 
 
 def learn_examples(knowledge: Knowledge, records: Iterable[PaperRecord]) -> None:
@@ -202,9 +212,11 @@ def build_knowledge(
         labels[d.id] = {"en": d.name.en, **({"zh": d.name.zh} if d.name.zh else {})}
         kind_of[d.id] = "dataset"
     terms += dataset_terms(datasets)
+    hints: dict[str, list[str]] = {}
     if terms_file is not None:
-        terms += listed_terms(terms_file, kind_of, datasets)
-    knowledge = Knowledge(index, terms, labels, kind_of, datasets)
+        listed, hints = listed_terms(terms_file, kind_of, datasets)
+        terms += listed
+    knowledge = Knowledge(index, terms, labels, kind_of, datasets, head_hints=hints)
     learn_examples(knowledge, examples)
     return knowledge
 

@@ -150,6 +150,9 @@ class ClosestConcepts:
                 score = max(score, matcher.ratio() * 0.9)
             if score > scores.get(cid, 0.0):
                 scores[cid] = score
+        head = normal_form(re.split(r"[\s-]+", text.strip())[-1]) if text.isascii() else text[-2:]
+        for cid in self.knowledge.head_hints.get(head, ()):
+            scores[cid] = max(scores.get(cid, 0.0), 0.6)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(cid, self.knowledge.label(cid), round(score, 2)) for cid, score in best if score >= 0.3]
 

@@ -38,8 +38,22 @@ class Settings:
     """A document dataset joins a method's application when this share of its examples used its data type."""
     keep_broader: bool = False
     """Keep a general concept (machine learning) next to a narrower one found (random forest)."""
-    min_confidence: float = 0.0
+    min_confidence: float = 0.6
+    """Suggestions less sure than this are left out."""
     finding_threshold: float = 0.6
+    section_weight: float = 0.7
+    """Confidence factor of a method, purpose or process named where it is less likely applied or
+    studied (see SECTION_ROLES)."""
+
+
+#: Sections where a kind of concept is named in passing more often than applied or studied: the
+#: columns of an import-report draft (the summary column lists challenges and key techniques,
+#: the data column describes data, the conclusions and question discuss results and aims).
+SECTION_ROLES = {
+    "method": ("cells.summary", "cells.data", "cells.question", "cells.conclusions"),
+    "purpose": ("cells.summary", "cells.data", "cells.conclusions"),
+    "process": ("cells.methods", "cells.data", "cells.summary"),
+}
 
 
 @dataclass(frozen=True)
@@ -203,6 +217,8 @@ class Annotator:
             text = self._texts[sentence.section]
             for m in sentence.mentions:
                 confidence = ORIGIN_CONFIDENCE.get(m.term.origin, 0.7) - (0.1 if is_abbreviation(m.term.surface) else 0.0)
+                if sentence.section in SECTION_ROLES.get(m.kind, ()):
+                    confidence *= self.settings.section_weight
                 self._add(found, m.kind, m.id, confidence, m.term.origin, sentence.evidence(m.start, m.end, text))
             for dataset, confidence, words in sentence.datasets:
                 self._add(found, "dataset", dataset, confidence, "catalogue words", Evidence(sentence.section, sentence.start, sentence.end, sentence.text, words, sentence.start, sentence.end))
@@ -251,7 +267,7 @@ class Annotator:
             for p, n in prior.most_common():
                 share = n / examples
                 if p not in text_purposes and (share >= self.settings.purpose_prior or not purposes):
-                    purposes.append(PurposeChoice(p, round(0.3 + 0.5 * share, 2), f"with {share:.0%} of {examples} examples"))
+                    purposes.append(PurposeChoice(p, round(0.4 + 0.5 * share, 2), f"with {share:.0%} of {examples} examples"))
             inputs = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "dataset" and m.id in kept["dataset"]))
             inputs += [d for s in near for d, _, _ in s.datasets if d in kept["dataset"] and d not in inputs]
             types = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "data type" and m.id in kept["data type"]))

@@ -65,6 +65,8 @@ class Knowledge:
     uses_of: Counter[str] = field(default_factory=Counter)
     """Method (or broader concept) → number of example applications."""
     example_papers: int = 0
+    ignored: set[tuple[str, str]] = field(default_factory=set)
+    """(surface, id) pairs the term list says mislead: a label that names the concept too rarely."""
     head_hints: dict[str, list[str]] = field(default_factory=dict)
     """Head word of an unknown term (transformer, forest) → the concepts it suggests as closest."""
 
@@ -154,6 +156,10 @@ def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, Datase
         raise RecordError(str(path), "", "expected a mapping of kinds (method, purpose, data type, process, dataset)")
     terms = []
     hints: dict[str, list[str]] = {}
+    for cid, surfaces in (data.pop("misleading", None) or {}).items():
+        if cid not in kind_of:
+            raise RecordError(str(path), f"misleading.{cid}", f"no concept or dataset {cid!r}")
+        terms.extend(Term(str(s), kind_of[cid], cid, "misleading") for s in surfaces or [])
     for cid, words in (data.pop("closest by head word", None) or {}).items():
         if cid not in kind_of:
             raise RecordError(str(path), f"closest by head word.{cid}", f"no concept or dataset {cid!r}")
@@ -215,7 +221,8 @@ def build_knowledge(
     hints: dict[str, list[str]] = {}
     if terms_file is not None:
         listed, hints = listed_terms(terms_file, kind_of, datasets)
-        terms += listed
+        ignored = {(t.surface, t.id) for t in listed if t.origin == "misleading"}
+        terms = [t for t in terms if (t.surface, t.id) not in ignored] + [t for t in listed if t.origin != "misleading"]
     knowledge = Knowledge(index, terms, labels, kind_of, datasets, head_hints=hints)
     learn_examples(knowledge, examples)
     return knowledge

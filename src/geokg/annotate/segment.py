@@ -19,8 +19,9 @@ from typing import Iterable
 import jieba
 import spacy
 
-#: Han ideographs (with the extension A block) and the CJK punctuation that separates them.
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Han ideographs (with the extension A block), CJK punctuation and full-width forms: jieba's runs.
+#: Full-width brackets go to jieba too, since spaCy's rules would glue "SHAP（Shapley" into one token.
+_HAN = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _RUNS = re.compile(rf"[{_HAN}]+|[^{_HAN}]+")
 _IS_HAN = re.compile(rf"[{_HAN}]")
 #: Tokens that only join words: dropped so that "rolling-window" matches "rolling window".

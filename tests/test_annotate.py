@@ -100,7 +100,7 @@ def test_mixed_question_finds_method_data_and_purpose_with_offsets() -> None:
 
 def test_english_abstract() -> None:
     text = ("Global ocean heat content is reconstructed from ERA5 and GLORYS reanalyses. "
-            "We trained Random Forests to classify marine heatwaves and used SHAP values to rank the drivers. "
+            "We trained Random Forests for the classification of marine heatwaves and used SHAP values to rank the drivers. "
             "We find that heatwave frequency doubled since 1990.")
     a = annotate_text(text)
     assert {"random-forest", "shap"} <= set(a.ids("method"))

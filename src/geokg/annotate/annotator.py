@@ -31,17 +31,26 @@ ORIGIN_CONFIDENCE = {"prefLabel": 0.9, "altLabel": 0.8, "term list": 0.8, "catal
 class Settings:
     """The knobs of the annotator (the benchmark tunes these on set (a) only)."""
 
-    purpose_prior: float = 0.5
-    """A purpose the text does not name joins a method's application when at least this share of
-    the method's examples had it."""
+    purpose_prior: float = 0.4
+    """A purpose joins a method's application when it scores at least this (see _applications)."""
+    max_purposes: int = 3
     type_prior: float = 0.3
-    """A document dataset joins a method's application when this share of its examples used its data type."""
+    """A document dataset joins a method's application when it scores at least this."""
+    max_inputs: int = 3
+    text_weight: float = 0.2
+    """What being named in a sentence with the method adds to a purpose's or dataset's score."""
+    close_weight: float = 0.3
+    close_tokens: int = 8
+    """A purpose named within this many words of the method adds ``close_weight`` instead."""
     keep_broader: bool = False
     """Keep a general concept (machine learning) next to a narrower one found (random forest)."""
     min_confidence: float = 0.6
     """Suggestions less sure than this are left out."""
     finding_threshold: float = 0.6
     section_weight: float = 0.7
+    family_weight: float = 0.6
+    """Confidence factor of a top concept of the method or process scheme (a family, such as machine
+    learning or climate processes), which records do not name: the family follows from the concrete concept."""
     """Confidence factor of a method, purpose or process named where it is less likely applied or
     studied (see SECTION_ROLES)."""
 
@@ -150,6 +159,7 @@ class Annotator:
         self.matcher = TermMatcher(knowledge, self.segmenter)
         self.linker = CatalogueLinker(knowledge, self.segmenter)
         self.closest = ClosestConcepts(knowledge)
+        self._families = knowledge.index.tops.get("method", frozenset()) | knowledge.index.tops.get("process", frozenset())
 
     def annotate(self, document: Document) -> Annotation:
         sentences, new_terms = self._read(document)
@@ -219,6 +229,8 @@ class Annotator:
                 confidence = ORIGIN_CONFIDENCE.get(m.term.origin, 0.7) - (0.1 if is_abbreviation(m.term.surface) else 0.0)
                 if sentence.section in SECTION_ROLES.get(m.kind, ()):
                     confidence *= self.settings.section_weight
+                if m.id in self._families:  # records name concrete methods and processes; families follow from them
+                    confidence *= self.settings.family_weight
                 self._add(found, m.kind, m.id, confidence, m.term.origin, sentence.evidence(m.start, m.end, text))
             for dataset, confidence, words in sentence.datasets:
                 self._add(found, "dataset", dataset, confidence, "catalogue words", Evidence(sentence.section, sentence.start, sentence.end, sentence.text, words, sentence.start, sentence.end))
@@ -255,30 +267,50 @@ class Annotator:
     # -- applications ----------------------------------------------------------------------
 
     def _applications(self, sentences: list[_Sentence], concepts: dict[str, list[Suggestion]]) -> list[ApplicationSuggestion]:
-        methods = {s.id: s for s in concepts["method"]}
+        """One application per method: the purposes and datasets that score best for it.
+
+        A purpose scores its share among the method's examples, plus ``text_weight`` when it is
+        named in a sentence that names the method; a dataset scores the examples' share of its
+        best data type, plus ``text_weight`` when named beside the method.
+        """
+        st = self.settings
         kept = {kind: {s.id for s in concepts[kind]} for kind in concepts}
         doc_datasets = [s.id for s in sorted(concepts["dataset"], key=lambda s: -s.confidence)]
         apps = []
-        for method, suggestion in methods.items():
+        for suggestion in concepts["method"]:
+            method = suggestion.id
             near = [s for s in sentences if any(m.id == method for m in s.mentions)]
-            text_purposes = Counter(m.id for s in near for m in s.mentions if m.kind == "purpose" and m.id in kept["purpose"])
-            purposes = [PurposeChoice(p, 0.8, "named near the method") for p in text_purposes]
-            prior, examples = self.knowledge.prior(method, "purposes")
-            for p, n in prior.most_common():
-                share = n / examples
-                if p not in text_purposes and (share >= self.settings.purpose_prior or not purposes):
-                    purposes.append(PurposeChoice(p, round(0.4 + 0.5 * share, 2), f"with {share:.0%} of {examples} examples"))
-            inputs = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "dataset" and m.id in kept["dataset"]))
-            inputs += [d for s in near for d, _, _ in s.datasets if d in kept["dataset"] and d not in inputs]
+            named_purposes: dict[str, float] = {}
+            for s in near:
+                spots = [m.first_token for m in s.mentions if m.id == method]
+                for m in s.mentions:
+                    if m.kind == "purpose" and m.id in kept["purpose"]:
+                        close = min(abs(m.first_token - spot) for spot in spots) <= st.close_tokens
+                        bonus = st.close_weight if close else st.text_weight
+                        named_purposes[m.id] = max(named_purposes.get(m.id, 0.0), bonus)
+            shares, _ = self.knowledge.prior(method, "purposes")
+            scored = {p: shares.get(p, 0.0) + named_purposes.get(p, 0.0) for p in set(shares) | set(named_purposes)}
+            ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+            chosen = [(p, v) for p, v in ranked if v >= st.purpose_prior][: st.max_purposes] or ranked[:1]
+            purposes = [PurposeChoice(p, round(min(0.95, 0.4 + 0.5 * v), 2), self._why(p, p in named_purposes, shares.get(p, 0.0))) for p, v in chosen]
+            named_data = {m.id for s in near for m in s.mentions if m.kind == "dataset"} | {d for s in near for d, _, _ in s.datasets}
+            type_shares, _ = self.knowledge.prior(method, "types")
+            data_scores = {
+                d: max((type_shares.get(t, 0.0) for t in self.knowledge.datasets[d].data_types), default=0.0) + (st.text_weight if d in named_data else 0.0)
+                for d in doc_datasets
+            }
+            ranked_data = sorted(data_scores.items(), key=lambda kv: (-kv[1], doc_datasets.index(kv[0])))
+            inputs = [d for d, v in ranked_data if v >= st.type_prior][: st.max_inputs] or [d for d, _ in ranked_data[:1]]
             types = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "data type" and m.id in kept["data type"]))
-            if not inputs and not types:
-                type_prior, n_types = self.knowledge.prior(method, "types")
-                likely = {t for t, n in type_prior.items() if n / n_types >= self.settings.type_prior} if n_types else set()
-                inputs = [d for d in doc_datasets if likely & set(self.knowledge.datasets[d].data_types)] or doc_datasets[:2]
             for d in inputs:
                 types += [t for t in self.knowledge.datasets[d].data_types if t not in types]
             if not purposes:
                 continue
-            confidence = round(suggestion.confidence * (0.9 if text_purposes else 0.6) * (0.9 if inputs or types else 0.5), 2)
+            confidence = round(suggestion.confidence * (0.9 if named_purposes else 0.7) * (0.9 if named_data & set(inputs) else 0.7), 2)
             apps.append(ApplicationSuggestion(method, purposes, inputs, types, confidence, suggestion.evidence[:3]))
         return sorted(apps, key=lambda a: -a.confidence)
+
+    @staticmethod
+    def _why(purpose: str, named: bool, share: float) -> str:
+        parts = (["named beside the method"] if named else []) + ([f"{share:.0%} of the method's examples"] if share else [])
+        return "; ".join(parts)

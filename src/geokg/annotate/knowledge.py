@@ -33,6 +33,8 @@ KINDS = (*CONCEPT_KINDS, "dataset")
 TERMS_FILE = Path(__file__).with_name("terms.yaml")
 #: An acronym-like word of a dataset name (ERA5, CMIP6, GRACE, GLiM, BasinATLAS, Sentinel-2).
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+#: A chemical formula (TiO2), which names a quantity rather than a product.
+_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d*)+")
 #: Below this many examples a method borrows the purposes and data of its broader concepts.
 MIN_EXAMPLES = 3
 
@@ -79,15 +81,28 @@ class Knowledge:
         names = self.labels.get(cid, {})
         return names.get(lang) or names.get("en") or cid
 
-    def prior(self, method: str, table: str) -> tuple[Counter[str], int]:
-        """Purposes (``table="purposes"``) or data types (``"types"``) seen with a method, and the
-        number of examples behind them. A method with fewer than MIN_EXAMPLES examples borrows
-        those of its nearest broader concept that has enough."""
+    def prior(self, method: str, table: str, weight: float = 2.0) -> tuple[dict[str, float], int]:
+        """How often each purpose (``table="purposes"``) or input data type (``"types"``) went with
+        a method in the examples, as shares, and the number of the method's own examples.
+
+        A method's own examples are few (most are used by one paper), so its shares are smoothed
+        towards those of its nearest broader concept with at least MIN_EXAMPLES examples, which
+        counts as ``weight`` examples: (own count + weight x broader share) / (own examples + weight).
+        """
         counts = self.purposes_of if table == "purposes" else self.types_of
-        for concept in self._towards_top(method):
+        own, n = counts.get(method, Counter()), self.uses_of[method]
+        broader: dict[str, float] = {}
+        for concept in self._towards_top(method)[1:] if n >= 1 else self._towards_top(method):
             if self.uses_of[concept] >= MIN_EXAMPLES:
-                return counts.get(concept, Counter()), self.uses_of[concept]
-        return Counter(), 0
+                total = self.uses_of[concept]
+                broader = {k: v / total for k, v in counts.get(concept, Counter()).items()}
+                break
+        if not n and not broader:
+            return {}, 0
+        if not n:
+            return broader, 0
+        keys = set(own) | set(broader)
+        return {k: (own.get(k, 0) + weight * broader.get(k, 0.0)) / (n + (weight if broader else 0)) for k in keys}, n
 
     def _towards_top(self, concept: str) -> list[str]:
         """The concept, then its broader concepts level by level."""
@@ -126,11 +141,14 @@ def _usable(text: str) -> bool:
     return len(text) >= 3 or (len(text) == 2 and text.isupper())
 
 
-def dataset_terms(datasets: dict[str, DatasetRecord]) -> list[Term]:
-    """Dataset names in both languages, and the acronyms in the names (ERA5, GRACE, GLiM).
+def dataset_terms(datasets: dict[str, DatasetRecord], concept_labels: set[str] = frozenset()) -> list[Term]:  # type: ignore[assignment]
+    """Dataset names in both languages, and the acronyms that name a product (ERA5, GRACE, GLiM).
 
-    An acronym several names share (ERA5 in "ERA5" and "ERA5-Land") names the dataset with the
-    shortest name, the base product.
+    An acronym counts when the name starts with it, gives it in brackets ("Global Lithological
+    Map (GLiM)") or writes it in mixed case (StagYY, cGENIE), or it is the initials of the capitalised
+    words the name starts with (Randolph Glacier Inventory: RGI); and it is neither a word of a concept's label (DEM, LiDAR) nor the provider (NOAA): those
+    name kinds of data or agencies, not one product. An acronym several names share (ERA5 in
+    "ERA5" and "ERA5-Land") names the dataset with the shortest name, the base product.
     """
     terms = []
     owners: dict[str, list[DatasetRecord]] = {}
@@ -138,10 +156,16 @@ def dataset_terms(datasets: dict[str, DatasetRecord]) -> list[Term]:
         for text in (d.name.en, d.name.zh):
             if text:
                 terms.append(Term(text, "dataset", d.id, "catalogue name"))
-        words = re.findall(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]", d.name.en) + re.findall(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]", d.name.zh or "")
-        for word in dict.fromkeys(words):
-            if _ACRONYM.match(word) and len(word) >= 3:
+        for word in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]", d.name.en)):
+            camel = re.fullmatch(r"[A-Za-z0-9]{4,}", word) and re.search(r"[a-z][A-Z]", word) and not _FORMULA.fullmatch(word)
+            if "-" in word and all(re.fullmatch(r"[A-Z][a-z]*", part) for part in word.split("-")):
+                continue  # Early-Middle, U-Th: words and element pairs, not product names
+            named = d.name.en.startswith(word) or f"({word})" in d.name.en or bool(camel)
+            if named and _ACRONYM.match(word) and len(word) >= 3 and word.casefold() not in concept_labels and word != d.provider:
                 owners.setdefault(word, []).append(d)
+        initials = "".join(w[0] for w in re.findall(r"\b[A-Z][a-z]+\b", d.name.en.split(" version")[0]))
+        if len(initials) >= 3 and re.match(r"^([A-Z][a-z]+ ){2,}", d.name.en) and initials.casefold() not in concept_labels:
+            owners.setdefault(initials, []).append(d)  # Randolph Glacier Inventory → RGI
     for word, ds in owners.items():
         base = min(ds, key=lambda d: (len(d.name.en), d.id))
         terms.append(Term(word, "dataset", base.id, "catalogue acronym"))
@@ -217,7 +241,7 @@ def build_knowledge(
     for d in datasets.values():
         labels[d.id] = {"en": d.name.en, **({"zh": d.name.zh} if d.name.zh else {})}
         kind_of[d.id] = "dataset"
-    terms += dataset_terms(datasets)
+    terms += dataset_terms(datasets, {w.casefold() for t in terms for w in re.findall(r"[A-Za-z0-9-]+", t.surface)})
     hints: dict[str, list[str]] = {}
     if terms_file is not None:
         listed, hints = listed_terms(terms_file, kind_of, datasets)

@@ -48,6 +48,8 @@ class Settings:
     """Suggestions less sure than this are left out."""
     finding_threshold: float = 0.6
     section_weight: float = 0.7
+    link_margin: float = 0.0
+    """A dataset linked by the words of its name must score within this of the sentence's best link."""
     family_weight: float = 0.6
     """Confidence factor of a top concept of the method or process scheme (a family, such as machine
     learning or climate processes), which records do not name: the family follows from the concrete concept."""
@@ -201,9 +203,10 @@ class Annotator:
                 named = {m.id for m in sentence.mentions if m.kind == "dataset"}
                 covered = {i for m in sentence.mentions if m.kind == "dataset" for i in range(m.first_token, m.last_token + 1)}
                 words = {tokens[i].norm for i in range(lo, hi) if i not in covered}
-                for link in self.linker.links(words):
-                    if link.dataset not in named:
-                        sentence.datasets.append((link.dataset, round(0.9 * link.score, 2), " ".join(link.words)))
+                links = self.linker.links(words)
+                for link in links:  # a sentence describes one dataset, or several equally well
+                    if link.dataset not in named and link.score >= links[0].score - self.settings.link_margin:
+                        sentence.datasets.append((link.dataset, round(min(0.95, 0.3 + 0.7 * link.score), 2), " ".join(link.words)))
             known = [False] * len(tokens)
             for mention in mentions:
                 for i in range(mention.first_token, mention.last_token + 1):

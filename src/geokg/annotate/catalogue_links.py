@@ -18,7 +18,7 @@ from geokg.annotate.segment import Segmenter
 
 _STOP = set("of the and for from in on at by with to a an its their data dataset datasets record records".split())
 #: Share of a name's word weight a sentence must hold to name the dataset.
-MIN_SHARE = 0.6
+MIN_SHARE = 0.5
 
 
 @dataclass(frozen=True)

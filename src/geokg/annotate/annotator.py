@@ -36,7 +36,7 @@ class Settings:
     max_purposes: int = 3
     type_prior: float = 0.3
     """A document dataset joins a method's application when it scores at least this."""
-    max_inputs: int = 3
+    max_inputs: int = 4
     text_weight: float = 0.2
     """What being named in a sentence with the method adds to a purpose's or dataset's score."""
     close_weight: float = 0.3
@@ -304,7 +304,8 @@ class Annotator:
             }
             ranked_data = sorted(data_scores.items(), key=lambda kv: (-kv[1], doc_datasets.index(kv[0])))
             inputs = [d for d, v in ranked_data if v >= st.type_prior][: st.max_inputs] or [d for d, _ in ranked_data[:1]]
-            types = list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "data type" and m.id in kept["data type"]))
+            # The inputs' data types; kinds of data named beside the method only when no dataset is known.
+            types = [] if inputs else list(dict.fromkeys(m.id for s in near for m in s.mentions if m.kind == "data type" and m.id in kept["data type"]))
             for d in inputs:
                 types += [t for t in self.knowledge.datasets[d].data_types if t not in types]
             if not purposes:

@@ -145,7 +145,8 @@ class Run:
 def evaluate(name: str, papers: list[tuple[DraftPaper, PaperRecord, bool]], annotator: Annotator, all_types: dict[str, list[str]]) -> Run:
     run = Run(name)
     for draft, record, with_cells in papers:
-        annotation = annotator.annotate(cell_document(draft, with_cells))
+        document = cell_document(draft, with_cells)
+        annotation = annotator.annotate(document)
         gold, predicted = gold_concepts(record, annotator.knowledge, all_types), predicted_concepts(annotation)
         run.concepts.add(gold, predicted)
         for kind in KINDS:
@@ -153,12 +154,40 @@ def evaluate(name: str, papers: list[tuple[DraftPaper, PaperRecord, bool]], anno
         run.applications.add(gold_triples(record, all_types), predicted_triples(annotation))
         suggestions = {(s.kind, s.id): s for kind in KINDS for s in annotation.concepts.get(kind, [])}
         for kind, cid in sorted(gold - predicted):
-            run.misses.append({"paper": record.id, "kind": kind, "id": cid, "label": annotator.knowledge.label(cid, "en"), "label_zh": annotator.knowledge.label(cid, "zh")})
+            notes = [ma.note for ma in record.method_applications if ma.note and (ma.method == cid or cid in ma.purposes or cid in ma.inputs)]
+            run.misses.append({"paper": record.id, "kind": kind, "id": cid, "label": annotator.knowledge.label(cid, "en"),
+                               "label_zh": annotator.knowledge.label(cid, "zh"), "closest": closest_wording(document, cid, annotator.knowledge),
+                               "note": notes[0] if notes else ""})
         for kind, cid in sorted(predicted - gold):
             s = suggestions[(kind, cid)]
             ev = s.evidence[0] if s.evidence else None
             run.wrong.append({"paper": record.id, "kind": kind, "id": cid, "how": s.how, "confidence": s.confidence, "match": ev.match if ev else "", "sentence": ev.sentence[:160] if ev else ""})
     return run
+
+
+def _grams(text: str) -> set[str]:
+    """Chinese character pairs and English words of a text (lower case), for rough overlap."""
+    text = text.casefold()
+    han = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {run[i : i + 2] for run in han for i in range(len(run) - 1)} | set(re.findall(r"[a-z][a-z0-9]{2,}", text))
+
+
+def closest_wording(document: Document, cid: str, knowledge: Knowledge) -> str:
+    """The sentence of the input that shares most with any label of a missed concept: where the
+    text probably says it, in other words (the candidate for a new term). Empty when nothing is close."""
+    labels = [t.surface for t in knowledge.terms if t.id == cid] or [knowledge.label(cid, "en"), knowledge.label(cid, "zh")]
+    best, best_score = "", 0.0
+    for section in document.sections:
+        for sentence in re.split(r"(?<=[。；！？])|\n", section.text):
+            grams = _grams(sentence)
+            for label in labels:
+                wanted = _grams(label)
+                if wanted:
+                    score = len(wanted & grams) / len(wanted)
+                    if score > best_score:
+                        shared = " ".join(sorted(wanted & grams))
+                        best, best_score = f"{section.name}: {sentence.strip()[:140]} [{shared}]", score
+    return best if best_score >= 0.5 else ""
 
 
 def throughput(annotator: Annotator, records: list[PaperRecord], seconds: float = 5.0) -> dict[str, float]:
@@ -259,8 +288,11 @@ def quality_report(results: dict, tuning: Run, held: Run | None) -> str:  # type
     for run, title in ((tuning, "tuning papers, set (a)"), (held, "held-out papers, set (b)")):
         if run is None:
             continue
-        lines += [f"## Worst misses: {title}", "", "Concepts the curated records have and the annotator did not find, most frequent first.", "",
-                  "| kind | id | label (en / zh) | papers |", "| --- | --- | --- | --- |"]
+        lines += [f"## Worst misses: {title}", "",
+                  "Concepts the curated records have and the annotator did not find, most frequent first. *Closest wording*: the",
+                  "input sentence sharing most with the concept's labels (shared words or character pairs in brackets): a",
+                  "candidate term for `src/geokg/annotate/terms.yaml`. *Curator's note*: the record's note on the application.", "",
+                  "| kind | id | label (en / zh) | papers | closest wording | curator's note |", "| --- | --- | --- | --- | --- | --- |"]
         counts = Counter((m["kind"], m["id"]) for m in run.misses)
         first = {(m["kind"], m["id"]): m for m in run.misses}
         papers_of = defaultdict(list)
@@ -268,7 +300,10 @@ def quality_report(results: dict, tuning: Run, held: Run | None) -> str:  # type
             papers_of[(m["kind"], m["id"])].append(m["paper"])
         for key, _ in counts.most_common(40):
             m = first[key]
-            lines.append(f"| {m['kind']} | {m['id']} | {m['label']} / {m['label_zh']} | {', '.join(papers_of[key])} |")
+            closest = next((x["closest"] for x in run.misses if (x["kind"], x["id"]) == key and x["closest"]), "")
+            note = next((x["note"] for x in run.misses if (x["kind"], x["id"]) == key and x["note"]), "")
+            cells = [m["kind"], m["id"], f"{m['label']} / {m['label_zh']}", ", ".join(papers_of[key]), closest, note[:160]]
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         lines += ["", f"## Wrong suggestions: {title}", "", "| kind | id | how | confidence | matched | sentence |", "| --- | --- | --- | --- | --- | --- |"]
         for w in sorted(run.wrong, key=lambda w: -w["confidence"])[:40]:
             lines.append(f"| {w['kind']} | {w['id']} | {w['how']} | {w['confidence']} | {w['match']} | {w['sentence'].replace('|', '/')} |")

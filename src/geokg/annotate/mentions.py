@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from geokg.annotate.knowledge import Knowledge, Term
 from geokg.annotate.segment import Segmenter, Token, normal_form
+
+
+#: Chinese terms at least this long are matched inside jieba's words too.
+MIN_CHAR_MATCH = 3
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,7 @@ class TermMatcher:
         self.vocab = Vocab()
         self._by_norm = PhraseMatcher(self.vocab, attr="NORM")
         self._by_orth = PhraseMatcher(self.vocab, attr="ORTH")
+        self._by_char = PhraseMatcher(self.vocab, attr="NORM")
         self.terms: dict[int, list[Term]] = {}
         keys: dict[tuple[str, tuple[str, ...]], str] = {}
         for term in knowledge.terms:
@@ -62,6 +70,8 @@ class TermMatcher:
             if key is None:
                 key = keys[("orth" if exact else "norm", form)] = f"T{len(keys)}"
                 (self._by_orth if exact else self._by_norm).add(key, [self._doc(tokens)])
+                if len(_HAN.findall(term.surface)) >= MIN_CHAR_MATCH:
+                    self._by_char.add(key, [self._doc(_characters(tokens))])
             entries = self.terms.setdefault(self.vocab.strings[key], [])
             if all((t.kind, t.id) != (term.kind, term.id) for t in entries):
                 entries.append(term)
@@ -74,20 +84,41 @@ class TermMatcher:
 
     def find(self, text: str) -> tuple[list[Token], list[Mention]]:
         """The tokens of ``text`` and the terms in it: the longest match wins where matches overlap,
-        and one span may name several concepts (a label two concepts share)."""
+        and one span may name several concepts (a label two concepts share).
+
+        Chinese terms of MIN_CHAR_MATCH or more characters are also matched character by
+        character, since jieba may cut a known term differently in context (半重叠区域统计).
+        """
         tokens = self.segmenter.tokens(text)
         if not tokens:
             return tokens, []
         doc = self._doc(tokens)
-        matches = sorted(self._by_norm(doc) + self._by_orth(doc), key=lambda m: (m[1] - m[2], m[1]))
-        taken = [False] * len(tokens)
+        found = [(key, tokens[a].start, tokens[b - 1].end, a, b - 1) for key, a, b in self._by_norm(doc) + self._by_orth(doc)]
+        chars = _characters(tokens)
+        if len(chars) > len(tokens):
+            parent = [i for i, t in enumerate(tokens) for _ in range(len(t.text) if _HAN.match(t.text) else 1)]
+            found += [(key, chars[a].start, chars[b - 1].end, parent[a], parent[b - 1]) for key, a, b in self._by_char(self._doc(chars))]
+        found.sort(key=lambda m: (m[1] - m[2], m[1]))
+        taken = [False] * len(text)
         mentions: list[Mention] = []
-        for key, first, end in matches:
-            if any(taken[first:end]) and not any(m.first_token == first and m.last_token == end - 1 for m in mentions):
+        for key, start, end, first, last in found:
+            if any(taken[start:end]) and not any(m.start == start and m.end == end for m in mentions):
                 continue
-            for i in range(first, end):
+            for i in range(start, end):
                 taken[i] = True
             for term in self.terms[key]:
-                mentions.append(Mention(term, tokens[first].start, tokens[end - 1].end, first, end - 1))
+                if not any(m.start == start and m.end == end and m.term == term for m in mentions):
+                    mentions.append(Mention(term, start, end, first, last))
         mentions.sort(key=lambda m: (m.start, m.end))
         return tokens, mentions
+
+
+def _characters(tokens: list[Token]) -> list[Token]:
+    """The tokens with every Chinese word split into its characters."""
+    out: list[Token] = []
+    for t in tokens:
+        if _HAN.match(t.text) and len(t.text) > 1:
+            out.extend(Token(c, t.start + i, t.start + i + 1) for i, c in enumerate(t.text))
+        else:
+            out.append(t)
+    return out

@@ -44,7 +44,7 @@ class Settings:
     """A purpose named within this many words of the method adds ``close_weight`` instead."""
     keep_broader: bool = False
     """Keep a general concept (machine learning) next to a narrower one found (random forest)."""
-    min_confidence: float = 0.6
+    min_confidence: float = 0.65
     """Suggestions less sure than this are left out."""
     finding_threshold: float = 0.6
     section_weight: float = 0.7
@@ -63,7 +63,7 @@ class Settings:
 SECTION_ROLES = {
     "method": ("cells.summary", "cells.data", "cells.question", "cells.conclusions"),
     "purpose": ("cells.summary", "cells.data", "cells.conclusions"),
-    "process": ("cells.methods", "cells.data", "cells.summary"),
+    "process": ("cells.methods", "cells.data", "cells.summary", "cells.conclusions"),
 }
 
 
@@ -165,20 +165,22 @@ class Annotator:
 
     def annotate(self, document: Document) -> Annotation:
         sentences, new_terms = self._read(document)
-        concepts = self._concepts(sentences)
+        concepts = {
+            kind: [c for c in found if c.confidence >= self.settings.min_confidence]
+            for kind, found in self._concepts(sentences).items()
+        }
         applications = self._applications(sentences, concepts)
-        for app in applications:  # purposes and data an application adds from the examples
+        for app in applications:  # purposes an application adds from the examples
             for purpose in app.purposes:
                 if purpose.id not in {s.id for s in concepts["purpose"]}:
                     concepts["purpose"].append(Suggestion("purpose", purpose.id, self.knowledge.label(purpose.id), purpose.confidence, purpose.how))
+        for found in concepts.values():
+            found.sort(key=lambda c: -c.confidence)
         findings = [
             FindingSuggestion(s.text, score, Evidence(s.section, s.start, s.end, s.text, s.text, s.start, s.end))
             for s in sentences
             if (score := finding_score(s.text, s.section)) >= self.settings.finding_threshold
         ]
-        for kind in concepts:
-            concepts[kind] = [c for c in concepts[kind] if c.confidence >= self.settings.min_confidence]
-            concepts[kind].sort(key=lambda c: -c.confidence)
         return Annotation(document.source, concepts, applications, findings, new_terms)
 
     # -- reading ---------------------------------------------------------------------------

@@ -42,8 +42,9 @@ class Settings:
     close_weight: float = 0.3
     close_tokens: int = 8
     """A purpose named within this many words of the method adds ``close_weight`` instead."""
-    keep_broader: bool = False
-    """Keep a general concept (machine learning) next to a narrower one found (random forest)."""
+    keep_broader: tuple[str, ...] = ("data type",)
+    """Kinds whose general concepts stay next to a narrower one found (elsewhere the narrower wins:
+    random forest, not also regression). Catalogued datasets list broad and narrow data types alike."""
     min_confidence: float = 0.65
     """Suggestions less sure than this are left out."""
     finding_threshold: float = 0.6
@@ -247,8 +248,8 @@ class Annotator:
         concepts: dict[str, list[Suggestion]] = {kind: [] for kind in KINDS}
         for (kind, _), suggestion in found.items():
             concepts[kind].append(suggestion)
-        if not self.settings.keep_broader:
-            for kind in CONCEPT_KINDS:
+        for kind in CONCEPT_KINDS:
+            if kind not in self.settings.keep_broader:
                 concepts[kind] = self._narrowest(concepts[kind])
         return concepts
 

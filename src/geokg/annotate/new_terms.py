@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from geokg.annotate.knowledge import Knowledge
@@ -121,15 +122,29 @@ def _has_latin_or_long(word: str) -> bool:
 
 class ClosestConcepts:
     """Known concepts (methods for a method-like term; datasets and data types for a dataset-like
-    one) whose labels share the most with a term: shared words, then spelling."""
+    one) whose labels share the most with a term: shared words, then spelling.
+
+    Spelling is compared (difflib) only on a shortlist of labels sharing character trigrams or
+    words with the term, found through inverted indexes: comparing every label costs ~40 ms a term.
+    """
+
+    SHORTLIST = 15
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self.labels: dict[str, list[tuple[str, str, set[str]]]] = {"method": [], "dataset": []}
+        self.by_gram: dict[str, dict[str, list[int]]] = {"method": {}, "dataset": {}}
+        self.by_word: dict[str, dict[str, list[int]]] = {"method": {}, "dataset": {}}
         for term in knowledge.terms:
             group = "method" if term.kind == "method" else "dataset" if term.kind in ("dataset", "data type") else None
             if group:
-                self.labels[group].append((term.id, _spelling(term.surface), _words(term.surface)))
+                i = len(self.labels[group])
+                spelled, words = _spelling(term.surface), _words(term.surface)
+                self.labels[group].append((term.id, spelled, words))
+                for gram in _trigrams(spelled):
+                    self.by_gram[group].setdefault(gram, []).append(i)
+                for word in words:
+                    self.by_word[group].setdefault(word, []).append(i)
         self._cache: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
 
     def __call__(self, text: str, kind: str, limit: int = 3) -> list[tuple[str, str, float]]:
@@ -140,13 +155,17 @@ class ClosestConcepts:
 
     def _closest(self, text: str, kind: str, limit: int) -> list[tuple[str, str, float]]:
         words, spelled = _words(text), _spelling(text)
+        grams = _trigrams(spelled)
+        shared: Counter[int] = Counter(i for g in grams for i in self.by_gram[kind].get(g, ()))
+        shortlist = {i for i, _ in shared.most_common(self.SHORTLIST)} | {i for w in words for i in self.by_word[kind].get(w, ())}
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(spelled)
         scores: dict[str, float] = {}
-        for cid, label, label_words in self.labels[kind]:
+        for i in shortlist:
+            cid, label, label_words = self.labels[kind][i]
             score = len(words & label_words) / max(len(words | label_words), 1)
             matcher.set_seq1(label)
-            if matcher.real_quick_ratio() * 0.9 > max(score, 0.3) and matcher.quick_ratio() * 0.9 > max(score, 0.3):
+            if matcher.quick_ratio() * 0.9 > max(score, 0.3):
                 score = max(score, matcher.ratio() * 0.9)
             if score > scores.get(cid, 0.0):
                 scores[cid] = score
@@ -155,6 +174,10 @@ class ClosestConcepts:
             scores[cid] = max(scores.get(cid, 0.0), 0.6)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(cid, self.knowledge.label(cid), round(score, 2)) for cid, score in best if score >= 0.3]
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)} or {text}
 
 
 def _words(text: str) -> set[str]:

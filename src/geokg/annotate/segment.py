@@ -80,6 +80,11 @@ class Segmenter:
         return [t.text for t in self.tokens(text)]
 
 
+_BRITISH = re.compile(r"is(ation|ing|ed|e)$")
+_DOUBLED = re.compile(r"ll(ing|ed)$")
+
+
+@lru_cache(maxsize=200_000)
 def normal_form(word: str) -> str:
     """The form two spellings of one word share: width, case, accents, British/American
     spelling and a plural s are folded.
@@ -95,8 +100,7 @@ def normal_form(word: str) -> str:
             word = word[:-2]
         elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
             word = word[:-1]
-        word = re.sub(r"is(ation|ing|ed|e)$", r"iz\1", word)
-        return re.sub(r"ll(ing|ed)$", r"l\1", word)
+        return _DOUBLED.sub(r"l\1", _BRITISH.sub(r"iz\1", word))
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from geokg.annotate.knowledge import Knowledge
 from geokg.annotate.segment import Token, normal_form
 
-METHOD_HEADS = set("""network net transformer regression model algorithm clustering classifier classification forest
+METHOD_HEADS = set("""network transformer regression model algorithm clustering classifier classification forest
 machine learning analysis decomposition filter inversion estimator sampler kriging boosting encoder autoencoder
 tree trees regressor embedding attention simulation method approach technique test""".split())
 DATA_HEADS = set("""dataset database catalogue catalog reanalysis product archive compilation imagery image mosaic
@@ -28,7 +28,9 @@ ZH_DATA_HEADS = ("数据库", "数据集", "目录", "再分析", "产品", "影
 _MODEL_NAME = re.compile(r"^(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Za-z]+[-]?[A-Za-z]*\+\+|[A-Z]{2,}[a-z]+[A-Za-z]*)$")
 _PRODUCT_NAME = re.compile(r"^[A-Z][A-Za-z]*[A-Z0-9]*(?:-?\d+[A-Za-z]?)$|^[A-Z]{3,}\d*$")
 _FUNCTION_WORDS = set("""a an the of and or for to in on at by with from we our this that these those is are was were be
-been using used use based new two three each its their than which into between""".split())
+been using used use based new two three each its their than which into between how what why when where who
+can could may might must should would will do does did not no also only such both more most other some any all very
+much here there then thus""".split())
 
 
 @dataclass
@@ -55,6 +57,8 @@ def find_new_terms(text: str, tokens: list[Token], known: list[bool], closest: C
             kind = "method" if word.endswith(ZH_METHOD_HEADS) else "dataset" if word.endswith(ZH_DATA_HEADS) else None
             if kind and _has_latin_or_long(word):
                 out.append(NewTerm(word, kind, start, end, []))
+            continue
+        if _not_a_name(word):
             continue
         if _MODEL_NAME.match(word) and head not in DATA_HEADS:
             out.append(NewTerm(word, "method", start, end, []))
@@ -112,8 +116,22 @@ def _head_phrases(words: list[tuple[str | None, int, int]]) -> list[NewTerm]:
 
 def _generic(words: list[tuple[str | None, int, int]]) -> bool:
     """Modifiers that say nothing about the method ("statistical analysis", "simple model")."""
-    vague = {"statistical", "simple", "numerical", "further", "detailed", "data", "previous", "global", "same", "different"}
+    vague = {"statistical", "simple", "numerical", "further", "detailed", "data", "previous", "global", "same", "different",
+             "local", "classic", "classical", "conventional", "traditional", "standard", "existing", "recent", "current"}
     return all((w or "").casefold() in vague for w, _, _ in words)
+
+
+#: Chemical formulas (CO2, SiO2, CH4) and units (PgC, TgC, GPa) look like names but are not.
+_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d*)+")
+
+
+def _not_a_name(word: str) -> bool:
+    """A formula, a unit, or a plural of an acronym (LIPs): nothing to add to the vocabulary."""
+    if _FORMULA.fullmatch(word) and not re.search(r"[A-Z]{3}", word):
+        return True
+    if re.fullmatch(r"[A-Z][a-z][A-Z]", word):  # PgC, TgC
+        return True
+    return bool(re.fullmatch(r"[A-Z]{2,}s", word))
 
 
 def _has_latin_or_long(word: str) -> bool:

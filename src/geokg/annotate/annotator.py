@@ -261,7 +261,8 @@ class Annotator:
             suggestion.confidence, suggestion.how = round(confidence, 2), how
         else:  # a second mention makes the suggestion a little surer
             suggestion.confidence = round(min(0.98, suggestion.confidence + 0.03), 2)
-        if evidence is not None and len(suggestion.evidence) < 3 and evidence not in suggestion.evidence:
+        same_sentence = evidence is not None and any((e.section, e.start) == (evidence.section, evidence.start) for e in suggestion.evidence)
+        if evidence is not None and len(suggestion.evidence) < 3 and not same_sentence:
             suggestion.evidence.append(evidence)
 
     def _narrowest(self, suggestions: list[Suggestion]) -> list[Suggestion]:

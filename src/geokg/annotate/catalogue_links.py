@@ -59,10 +59,11 @@ class CatalogueLinker:
             if len(found) < 2:
                 continue
             name = self.names[key]
-            share = sum(self.weight[w] for w in found) / sum(self.weight[w] for w in name)
+            # summed in a fixed order: float sums over a set would differ between runs at the threshold
+            share = sum(self.weight[w] for w in sorted(found)) / sum(self.weight[w] for w in sorted(name))
             if share >= MIN_SHARE and (key[0] not in best or share > best[key[0]].score):
                 best[key[0]] = CatalogueLink(key[0], round(share, 3), tuple(sorted(found)))
-        return sorted(best.values(), key=lambda link: -link.score)
+        return sorted(best.values(), key=lambda link: (-link.score, link.dataset))
 
 
 def _content(norm: str) -> bool:

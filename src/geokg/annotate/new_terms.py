@@ -174,7 +174,7 @@ class ClosestConcepts:
     def _closest(self, text: str, kind: str, limit: int) -> list[tuple[str, str, float]]:
         words, spelled = _words(text), _spelling(text)
         grams = _trigrams(spelled)
-        shared: Counter[int] = Counter(i for g in grams for i in self.by_gram[kind].get(g, ()))
+        shared: Counter[int] = Counter(i for g in sorted(grams) for i in self.by_gram[kind].get(g, ()))
         shortlist = {i for i, _ in shared.most_common(self.SHORTLIST)} | {i for w in words for i in self.by_word[kind].get(w, ())}
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(spelled)

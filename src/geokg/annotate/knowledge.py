@@ -219,11 +219,13 @@ def build_knowledge(
     loaders: Path | None = None,
     exclude_papers: Iterable[str] = (),
     terms_file: Path | None = TERMS_FILE,
+    keep_their_datasets: bool = False,
 ) -> Knowledge:
     """The annotator's knowledge from the ontology, catalogue, term list and curated records.
 
     ``exclude_papers`` (record ids) are left out of the examples, and so are the catalogue's
-    datasets that only they use: what the annotator would know before those papers were curated.
+    datasets that only they use (unless ``keep_their_datasets``): what the annotator would know
+    before those papers were curated.
     """
     graph = graph if graph is not None else read_ontology()
     index = concept_index(graph)
@@ -233,7 +235,7 @@ def build_knowledge(
     corpus = read_corpus(loaders, index)
     excluded = set(exclude_papers)
     examples = [r for r in corpus.papers.values() if r.id not in excluded]
-    if excluded:
+    if excluded and not keep_their_datasets:
         still_used = {d for r in examples for d in r.datasets}
         only_excluded = {d for r in corpus.papers.values() if r.id in excluded for d in r.datasets} - still_used
         datasets = {k: v for k, v in datasets.items() if k not in only_excluded}

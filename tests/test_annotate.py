@@ -275,3 +275,28 @@ def test_annotate_file_keeps_the_report_cells_of_an_import_report_draft(tmp_path
     annotation, data = annotate_file(path)
     assert {"elastic-net", "loocv"} <= set(annotation.ids("method"))
     assert data["draft"]["cells"]["methods"].startswith("采用")
+
+
+# -- the benchmark's protocol -------------------------------------------------------------------
+
+
+def test_benchmark_held_out_set_is_the_committed_one_and_scores_real_cells(report: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import annotation as bench  # noqa: PLC0415
+
+    ids = [r.id for r in corpus.papers.values()]
+    assert bench.held_out(ids) == [
+        "s41561-023-01188-1", "s41561-024-01444-y", "s41561-025-01764-7", "s41586-024-08316-w", "s41586-025-08701-z",
+        "s41586-025-08719-3", "s41586-025-09023-w", "s41586-025-09046-3", "s43247-025-02108-4", "s43247-025-02168-6",
+        "science.adk3705"]
+    records = {r.doi: r for r in corpus.papers.values()}
+    drafts = [d for d in bench.parse_report(report) if records[d.doi].id == "s41561-025-01747-8"]
+    types = {d.id: list(d.data_types) for d in corpus.catalogue.datasets.values()}
+    run = bench.evaluate("a", [(drafts[0], records[drafts[0].doi], True)], default_annotator(), types)
+    gold = bench.gold_concepts(records[drafts[0].doi], default_annotator().knowledge, types)
+    assert run.concepts.tp + run.concepts.fn == len(gold) and ("method", "elastic-net") in gold
+    missed = {(m["kind"], m["id"]) for m in run.misses}
+    assert missed <= gold and len(missed) == run.concepts.fn
+    assert ("method", "elastic-net") not in missed  # the methods cell names it (弹性网络回归): found

@@ -168,7 +168,7 @@ class Annotator:
         sentences, new_terms = self._read(document)
         concepts = {
             kind: [c for c in found if c.confidence >= self.settings.min_confidence]
-            for kind, found in self._concepts(sentences).items()
+            for kind, found in self._concepts(sentences, {s.name: s.text for s in document.sections}).items()
         }
         applications = self._applications(sentences, concepts)
         for app in applications:  # purposes an application adds from the examples
@@ -222,15 +222,14 @@ class Annotator:
                 sentence = ours[i] if ours else _Sentence(section.name, 0, len(text), text)
                 new_terms.append(NewTermSuggestion(term.text, term.kind, term.closest, sentence.evidence(term.start, term.end, text)))
             sentences.extend(ours)
-        self._texts = {s.name: s.text for s in document.sections}
         return sentences, new_terms
 
     # -- concepts --------------------------------------------------------------------------
 
-    def _concepts(self, sentences: list[_Sentence]) -> dict[str, list[Suggestion]]:
+    def _concepts(self, sentences: list[_Sentence], texts: dict[str, str]) -> dict[str, list[Suggestion]]:
         found: dict[tuple[str, str], Suggestion] = {}
         for sentence in sentences:
-            text = self._texts[sentence.section]
+            text = texts[sentence.section]
             for m in sentence.mentions:
                 confidence = ORIGIN_CONFIDENCE.get(m.term.origin, 0.7) - (0.1 if is_abbreviation(m.term.surface) else 0.0)
                 if sentence.section in SECTION_ROLES.get(m.kind, ()):

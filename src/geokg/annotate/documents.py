@@ -36,8 +36,14 @@ class Document:
     record: dict[str, Any] | None = None
 
     def add(self, name: str, text: str | None) -> None:
+        """Add a section; a name already taken gets a number (evidence names its section uniquely)."""
         if text and text.strip():
-            self.sections.append(Section(name, text))
+            taken = {s.name for s in self.sections}
+            unique, n = name, 1
+            while unique in taken:
+                n += 1
+                unique = f"{name} {n}"
+            self.sections.append(Section(unique, text))
 
 
 def read_document(path: Path) -> Document:

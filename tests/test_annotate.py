@@ -300,3 +300,18 @@ def test_benchmark_held_out_set_is_the_committed_one_and_scores_real_cells(repor
     missed = {(m["kind"], m["id"]) for m in run.misses}
     assert missed <= gold and len(missed) == run.concepts.fn
     assert ("method", "elastic-net") not in missed  # the methods cell names it (弹性网络回归): found
+
+
+def test_draft_with_full_text_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "paper.xml").write_text(JATS, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("title: Glacier lakes\nabstract: We map lakes.\nfull_text: paper.xml\n", encoding="utf-8")
+    doc = read_document(draft)
+    assert [s.name for s in doc.sections] == ["title", "abstract", "title 2", "abstract 2", "body"]
+    annotation, data = annotate_file(draft)
+    assert {"random-forest", "bootstrap"} <= set(annotation.ids("method"))
+    check_evidence(annotation, {s.name: s.text for s in doc.sections})
+    assert data["full_text"] == "paper.xml" and "draft" in data
+    draft.write_text("title: Glacier lakes\nfull_text: missing.md\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"draft\.yaml: full_text: no file 'missing\.md' beside the draft"):
+        read_document(draft)

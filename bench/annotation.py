@@ -52,7 +52,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from geokg.annotate.annotator import Annotation, Annotator, Settings  # noqa: E402
+from geokg.annotate.annotator import Annotation, Annotator  # noqa: E402
 from geokg.annotate.documents import Document, Section  # noqa: E402
 from geokg.annotate.knowledge import KINDS, Knowledge, build_knowledge  # noqa: E402
 from geokg.corpus import read_corpus  # noqa: E402

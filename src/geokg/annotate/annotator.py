@@ -11,7 +11,6 @@ terms. Nothing is stored; see :mod:`geokg.annotate.drafts` for the curator's sid
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from dataclasses import dataclass, field
 
 from geokg.annotate.catalogue_links import CatalogueLinker

@@ -8,9 +8,8 @@ their labels. Abbreviations in capitals (ML, UQ, GRACE) match only in capitals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -78,7 +77,7 @@ class TermMatcher:
 
     def _doc(self, tokens: list[Token]) -> Doc:
         doc = Doc(self.vocab, words=[t.text for t in tokens], spaces=[False] * len(tokens))
-        for token, ours in zip(doc, tokens):
+        for token, ours in zip(doc, tokens, strict=True):
             token.norm_ = normal_form(ours.text)
         return doc
 

@@ -80,7 +80,7 @@ def _compounds(text: str, tokens: list[Token], known: list[bool]) -> list[tuple[
     """Tokens glued back where the text had no space (U-Net++ is one word); words inside a known
     term become None, which breaks phrases."""
     out: list[tuple[str | None, int, int]] = []
-    for token, is_known in zip(tokens, known):
+    for token, is_known in zip(tokens, known, strict=True):
         if is_known:
             out.append((None, token.start, token.end))
             continue

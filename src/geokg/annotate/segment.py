@@ -12,9 +12,9 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 import jieba
 import spacy

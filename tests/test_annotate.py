@@ -94,7 +94,7 @@ def test_mixed_question_finds_method_data_and_purpose_with_offsets() -> None:
     assert MIXED[evidence.match_start : evidence.match_end] == "bootstrap"
     check_evidence(a, {"text": MIXED})
     (app,) = a.applications
-    assert app.method == "bootstrap" and [p.id for p in app.purposes][0] == "uncertainty-quantification"
+    assert app.method == "bootstrap" and app.purposes[0].id == "uncertainty-quantification"
     assert "satellite-data" in app.data_types
 
 
@@ -284,7 +284,7 @@ def test_benchmark_held_out_set_is_the_committed_one_and_scores_real_cells(repor
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    import annotation as bench  # noqa: PLC0415
+    import annotation as bench
 
     ids = [r.id for r in corpus.papers.values()]
     assert bench.held_out(ids) == [

@@ -8,13 +8,16 @@ plain text, Markdown, or JATS XML. Evidence offsets are offsets into a section's
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # the element types; parsing goes through defusedxml
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
+
+from geokg.annotate.project import read_yaml
 from geokg.errors import RecordError
-from geokg.records import read_yaml
 
 TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".xml": "jats", ".nxml": "jats"}
 #: Fields of a draft or record that hold text about the paper, in the order they are read.
@@ -88,9 +91,11 @@ def text_document(text: str, form: str = "text", source: str = "<text>") -> Docu
 def jats_document(xml: str, source: str) -> Document:
     """Title, abstract and body sections of a JATS article; references and tables are left out."""
     try:
-        root = ET.fromstring(xml)
+        root = parse_xml(xml)
     except ET.ParseError as exc:
         raise RecordError(source, "", f"not well-formed XML: {exc}") from None
+    except DefusedXmlException as exc:
+        raise RecordError(source, "", f"refused XML: {exc}") from None
     if _local(root.tag) != "article":
         raise RecordError(source, "", f"not a JATS article (root element <{_local(root.tag)}>)")
     doc = Document(source)

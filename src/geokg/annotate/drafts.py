@@ -15,11 +15,19 @@ from typing import Any
 
 import yaml
 
+from geokg import resources
 from geokg.annotate.annotator import Annotation, Evidence
-from geokg.corpus import Catalogue, read_catalogue, reference_problems
+from geokg.annotate.project import (
+    Catalogue,
+    ConceptIndex,
+    PaperRecord,
+    default_index,
+    parse_paper,
+    read_catalogue,
+    read_yaml,
+    reference_problems,
+)
 from geokg.errors import RecordError, ValidationFailed
-from geokg.ontology import ConceptIndex, default_index
-from geokg.records import PaperRecord, parse_paper
 
 #: Fields a draft may carry for the annotator to read that a record does not have: accepting drops them.
 INPUT_FIELDS = ("abstract", "full_text")
@@ -76,7 +84,8 @@ def draft_section(annotation: Annotation, accept_from: float = ACCEPT_FROM) -> d
 def with_draft(data: dict[str, Any] | None, annotation: Annotation, accept_from: float = ACCEPT_FROM) -> dict[str, Any]:
     """A draft record: the record's own fields, and a fresh ``draft:`` section (report cells kept)."""
     out = dict(data or {})
-    old = out.get("draft") if isinstance(out.get("draft"), dict) else {}
+    previous = out.get("draft")
+    old: dict[str, Any] = previous if isinstance(previous, dict) else {}
     draft = draft_section(annotation, accept_from)
     for key in ("cells", "tagged_concepts"):  # what import-report put there stays for the curator
         if key in old:
@@ -138,10 +147,7 @@ def accept_draft(data: Any, source: str, catalogue: Catalogue | None = None, ind
     except RecordError as exc:
         raise ValidationFailed([exc]) from None
     if catalogue is None:
-        catalogue_problems: list[RecordError] = []
-        from geokg import resources
-
-        catalogue = read_catalogue(resources.loaders_dir(), catalogue_problems)
+        catalogue = read_catalogue(resources.loaders_dir(), [])
     problems = reference_problems(paper, source, catalogue, index or default_index())
     if problems:
         raise ValidationFailed(problems)
@@ -166,6 +172,4 @@ def _accepted(item: dict[str, Any], where: str, source: str, problems: list[Reco
 
 def accept_file(path: Path) -> tuple[PaperRecord, dict[str, Any]]:
     """Accept the draft in a YAML file (see :func:`accept_draft`)."""
-    from geokg.records import read_yaml
-
     return accept_draft(read_yaml(path), str(path))

@@ -20,12 +20,20 @@ from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
 from geokg import resources
+from geokg.annotate.project import (
+    ANNOTATED_SCHEMES,
+    GKC,
+    ConceptIndex,
+    DatasetRecord,
+    PaperRecord,
+    concept_index,
+    read_catalogue,
+    read_corpus,
+    read_ontology,
+    read_yaml,
+)
 from geokg.annotate.segment import normal_form
-from geokg.corpus import read_catalogue, read_corpus
 from geokg.errors import RecordError
-from geokg.ontology import ConceptIndex, concept_index, read_ontology
-from geokg.records import DatasetRecord, PaperRecord, read_yaml
-from geokg.vocab import GKC, SCHEMES
 
 #: The kinds of concept the annotator suggests, as named in the ontology's schemes.
 CONCEPT_KINDS = ("method", "purpose", "data type", "process")
@@ -119,7 +127,7 @@ def concept_terms(graph: Graph) -> tuple[list[Term], dict[str, dict[str, str]], 
     labels: dict[str, dict[str, str]] = {}
     kind_of: dict[str, str] = {}
     for kind in CONCEPT_KINDS:
-        for concept in graph.subjects(SKOS.inScheme, SCHEMES[kind]):
+        for concept in graph.subjects(SKOS.inScheme, ANNOTATED_SCHEMES[kind]):
             cid = str(concept)[len(GKC) :]
             kind_of[cid] = kind
             for prop, origin in ((SKOS.prefLabel, "prefLabel"), (SKOS.altLabel, "altLabel")):
@@ -178,7 +186,7 @@ def listed_terms(path: Path, kind_of: dict[str, str], datasets: dict[str, Datase
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise RecordError(str(path), "", "expected a mapping of kinds (method, purpose, data type, process, dataset)")
-    terms = []
+    terms: list[Term] = []
     hints: dict[str, list[str]] = {}
     for cid, surfaces in (data.pop("misleading", None) or {}).items():
         if cid not in kind_of:

@@ -18,7 +18,6 @@ from spacy.vocab import Vocab
 from geokg.annotate.knowledge import Knowledge, Term
 from geokg.annotate.segment import Segmenter, Token, normal_form
 
-
 #: Chinese terms at least this long are matched inside jieba's words too.
 MIN_CHAR_MATCH = 3
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -55,7 +55,7 @@ def find_new_terms(text: str, tokens: list[Token], known: list[bool], closest: C
             continue
         if not word.isascii():
             kind = "method" if word.endswith(ZH_METHOD_HEADS) else "dataset" if word.endswith(ZH_DATA_HEADS) else None
-            if kind and _has_latin_or_long(word):
+            if kind and _long_enough(word):
                 out.append(NewTerm(word, kind, start, end, []))
             continue
         if _not_a_name(word):
@@ -66,7 +66,7 @@ def find_new_terms(text: str, tokens: list[Token], known: list[bool], closest: C
             out.append(NewTerm(word, "dataset", start, end, []))
     out += _head_phrases(words)
     seen: set[str] = set()
-    unique = []
+    unique: list[NewTerm] = []
     for term in sorted(out, key=lambda t: (t.start, -(t.end - t.start))):
         if term.text.casefold() in seen or any(u.start <= term.start and term.end <= u.end for u in unique):
             continue
@@ -134,7 +134,7 @@ def _not_a_name(word: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{2,}s", word))
 
 
-def _has_latin_or_long(word: str) -> bool:
+def _long_enough(word: str) -> bool:
     return len(word) >= 4
 
 

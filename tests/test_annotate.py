@@ -144,6 +144,9 @@ def test_markdown_file_and_bad_inputs_name_the_file(tmp_path: Path) -> None:
     bad.write_text("<article><front>", encoding="utf-8")
     with pytest.raises(RecordError, match=r"broken\.xml: not well-formed XML"):
         read_document(bad)
+    bad.write_text('<!DOCTYPE article [<!ENTITY a "aaaaaaaaaa">]><article><front>&a;</front></article>', encoding="utf-8")
+    with pytest.raises(RecordError, match=r"broken\.xml: refused XML"):
+        read_document(bad)  # entities could expand without bound
     with pytest.raises(RecordError, match=r"paper\.pdf: cannot annotate a \.pdf file"):
         read_document(tmp_path / "paper.pdf")
     with pytest.raises(RecordError, match=r"d\.yaml: abstract: must be text"):

@@ -187,6 +187,51 @@ def import_report(report: Path, output: Path) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-t", "--text", "texts", multiple=True, help="Annotate this text (repeatable) instead of, or besides, files.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder to write drafts (or accepted records) to; default: standard output.")
+@click.option("--accept", is_flag=True, help="Merge each draft's accepted suggestions into its record and validate it (FILES are drafts).")
+def annotate(files: tuple[Path, ...], texts: tuple[str, ...], output: Path | None, accept: bool) -> None:
+    """Suggest method applications, datasets, processes, findings and new concepts, with evidence.
+
+    FILES are draft or record YAML files (title, abstract, optional full_text) or texts (.txt, .md,
+    JATS .xml). The suggestions go into each draft's `draft:` section; nothing is stored.
+    """
+    from geokg.annotate import annotate_file, annotate_text, with_draft
+    from geokg.annotate.drafts import accept_file, dump
+
+    if not files and not texts:
+        raise click.UsageError("give draft or text files, or --text")
+    if accept and texts:
+        raise click.UsageError("--accept takes draft files, not --text")
+    results: list[tuple[str, str]] = []
+    failed = 0
+    for path in files:
+        if accept:
+            try:
+                _, data = accept_file(path)
+            except ValidationFailed as exc:
+                _print_rejected(exc.problems)
+                failed += 1
+                continue
+        else:
+            _, data = annotate_file(path)
+        results.append((path.stem, dump(data)))
+    for i, text in enumerate(texts, 1):
+        results.append((f"text-{i}", dump(with_draft({}, annotate_text(text)))))
+    for name, body in results:
+        if output is None:
+            click.echo(body if len(results) == 1 else f"# {name}\n---\n{body}")
+        else:
+            output.mkdir(parents=True, exist_ok=True)
+            (output / f"{name}.yaml").write_text(body, encoding="utf-8")
+    if output is not None:
+        click.echo(f"{len(results)} {'record' if accept else 'draft'}(s) written to {output}", err=True)
+    if failed:
+        raise click.ClickException(f"{failed} draft(s) not accepted; fix the fields named above")
+
+
+@cli.command()
 @click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links"]), help="Run only these checks (repeatable).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write check-report.json and check-report.junit.xml here.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")

@@ -24,6 +24,7 @@ ALLOWED = {
     "index": {"errors", "resources", "settings", "model", "store"},
     "read": {"errors", "resources", "settings", "model", "store", "index"},
     "ingest": {"errors", "resources", "settings", "model"},
+    "annotate": {"errors", "resources", "settings", "model"},
     "api": {"errors", "resources", "settings", "model", "store", "validate", "load", "read", "index"},
     "web": {"errors", "resources", "settings", "model", "store", "read", "index"},
 }

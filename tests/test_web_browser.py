@@ -1,86 +1,21 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright against a live service.
 
-Playwright never downloads a browser here: it launches the system Chromium (scripts/setup installs
-it). Each test saves screenshots in test-artifacts/screenshots/ for people to look at.
+The fixtures (live service, Chromium, a page that fails on any request leaving the server) are in
+tests/webpage.py. Each test saves screenshots in test-artifacts/screenshots/ for people to look at.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from conftest import LiveServer, served_settings
+from webpage import api, browser, drawn, errors, page, shots, site  # noqa: F401  (fixtures)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Headless, and no calls home: the machines have no internet and the pages need none.
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-         "--disable-background-networking", "--disable-component-update", "--disable-default-apps"]
 RAIN = "10.1038/s41561-024-01517-y"
 RAIN_TITLE = "Global ocean carbon uptake enhanced by rainfall"
-
-
-@pytest.fixture(scope="module")
-def site(bundled_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("web") / "store"
-    shutil.copytree(bundled_store_dir, folder)
-    for settings in served_settings("embedded", folder):
-        with LiveServer(settings) as server:
-            yield server
-
-
-@pytest.fixture(scope="module")
-def api(site: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=site.url, timeout=60) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run ./scripts/setup (installs Debian's chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors() -> list[str]:
-    """Script errors and failed loads the page reported (a test that provokes one removes it)."""
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, site: LiveServer, errors: list[str]) -> Iterator[Page]:
-    """A fresh page (own cookies); fails the test on any script error or any request off this server."""
-    context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    p = context.new_page()
-    elsewhere: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    p.on("request", lambda r: None if r.url.startswith((site.url, "data:", "blob:")) else elsewhere.append(r.url))
-    yield p
-    context.close()
-    assert not errors, f"errors in the page: {errors}"
-    assert not elsewhere, f"requests that left the server (assets must be bundled): {elsewhere}"
-
-
-@pytest.fixture(scope="module")
-def shots(artifacts: Path) -> Path:
-    folder = artifacts / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def drawn(page: Page) -> None:
-    """Wait until every chart of the page is drawn (or failed, which the test then sees)."""
-    page.wait_for_function("[...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)")
-    assert page.locator(".chart[data-drawn=error]").count() == 0, page.locator(".chart[data-drawn=error]").all_inner_texts()
 
 
 def test_search_then_open_a_paper(page: Page, api: httpx.Client, shots: Path) -> None:

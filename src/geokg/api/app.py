@@ -19,7 +19,7 @@ from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, q
 from geokg.engine import ManagedOxigraph
 from geokg.errors import QueryError, StoreUnavailable
 from geokg.settings import Settings
-from geokg.web import pages
+from geokg.web import apidocs, pages
 from geokg.web.pages import STATIC
 from geokg.store.remote import RemoteStore
 
@@ -56,7 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
             if app.state.engine is not None:
                 app.state.engine.stop()
 
-    app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan,
+    # The documentation pages come from the package (geokg.web.apidocs), not FastAPI's CDN-loaded ones.
+    app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="A knowledge graph of geoscience data mining: SPARQL 1.1 endpoint and REST API.")
     app.state.settings = settings
     app.state.write_gate = None
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     app.include_router(pages.router)
+    app.include_router(apidocs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ld.router)
 

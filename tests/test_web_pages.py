@@ -240,7 +240,7 @@ def test_network_data_matches_the_named_question(client: httpx.Client) -> None:
         {(frozenset((r["methodA"], r["methodB"])), r["papers"]) for r in question}
     for node in figure["nodes"][:5]:  # papers using the method itself; /papers also counts narrower methods
         assert 2 <= node["papers"] <= client.get("/papers", params={"method": node["id"]}).json()["total"]
-    assert client.get("/figures/method-cooccurrence", params={"min_papers": 100}).json() == {"nodes": [], "edges": []}
+    assert client.get("/figures/method-cooccurrence", params={"min_papers": 100}).json() == {"nodes": [], "edges": [], "families": []}
 
 
 def test_neighbourhood_links_the_paper_to_its_facts_and_related_papers(client: httpx.Client) -> None:

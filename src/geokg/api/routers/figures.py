@@ -89,7 +89,7 @@ def cooccurrence(request: Request, store: StoreDep,
     }} GROUP BY ?a ?b HAVING (COUNT(?paper) >= {min_papers}) ORDER BY DESC(?papers) ?a ?b LIMIT {top}"""))
     methods = sorted({_id(p["a"]) for p in pairs} | {_id(p["b"]) for p in pairs})
     if not methods:
-        return {"nodes": [], "edges": []}
+        return {"nodes": [], "edges": [], "families": []}
     values = " ".join(iri(CONCEPT_NS + m) for m in methods)
     usage = {_id(r["m"]): r["papers"] for r in rows(store.query(PREFIXES + f"""SELECT ?m (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
         VALUES ?m {{ {values} }} ?paper geodm:hasMethodApplication/geodm:method ?m }} GROUP BY ?m"""))}
@@ -98,7 +98,9 @@ def cooccurrence(request: Request, store: StoreDep,
     nodes = [{**_concept(request, m), "papers": usage.get(m, 0), "family": family.get(m)} for m in methods]
     edges = sorted(({"source": _id(p["a"]), "target": _id(p["b"]), "papers": p["papers"]} for p in pairs),
                    key=lambda e: (-e["papers"], e["source"], e["target"]))
-    return {"nodes": nodes, "edges": edges}
+    # the families the node colours stand for, labelled, in section order (the chart's legend)
+    families = sorted((_concept(request, f) for f in set(family.values())), key=lambda c: section_key(c["notation"]))
+    return {"nodes": nodes, "edges": edges, "families": families}
 
 
 @router.get("/paper-neighbourhood/{doi:path}", summary="Graph: one paper, its methods, datasets, processes and related papers")

@@ -19,7 +19,7 @@ from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, q
 from geokg.engine import ManagedOxigraph
 from geokg.errors import QueryError, StoreUnavailable
 from geokg.settings import Settings
-from geokg.web import apidocs, pages
+from geokg.web import apidocs, editor, pages
 from geokg.web.pages import STATIC
 from geokg.store.remote import RemoteStore
 
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(pages.router)
     app.include_router(apidocs.router)
+    app.include_router(editor.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ld.router)
 

@@ -4,7 +4,6 @@ browser from the ``/figures`` JSON by the bundled ``static/charts.js`` (no exter
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,8 +21,6 @@ from geokg.api.routers.ask import ask
 from geokg.api.routers.concepts import get_concept, lookup, search_concepts
 from geokg.api.routers.figures import section_key
 from geokg.lookup import CONCEPT_NS
-from geokg.ontology import default_index
-from geokg.questions import bind, questions
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
 
 HERE = Path(__file__).parent
@@ -176,17 +173,6 @@ def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Quer
     return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
                   more_choices=len(others) > PICK_LIMIT,
                   csv_href=f"/compare?{query}&format=csv", json_href=f"/compare?{query}")
-
-
-@router.get("/editor", response_class=HTMLResponse)
-def editor(request: Request, query: Annotated[str, Query(max_length=100_000)] = "", question: str = "") -> HTMLResponse:
-    named = questions()
-    examples = [{"name": q.name, "title": q.title, "text": bind(q, {}, default_index())} for q in named.values()]
-    if not query:
-        chosen = named.get(question) or named.get("papers-by-method-purpose-datatype") or next(iter(named.values()))
-        query, question = chosen.text, chosen.name
-    return render(request, "editor.html", query=query, question=question, examples=examples,
-                  examples_json=json.dumps({e["name"]: e["text"] for e in examples}, ensure_ascii=False).replace("</", "<\\/"))
 
 
 # --- Linked Data pages: the HTML representation of entity IRIs (see geokg.api.routers.ld) ---

@@ -22,6 +22,7 @@ from geokg.api.routers.concepts import get_concept, lookup, search_concepts
 from geokg.api.routers.figures import section_key
 from geokg.lookup import CONCEPT_NS
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
+from geokg.web.localise import journal_names, localise
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -44,7 +45,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
         "switch": {code: "/language?" + urlencode({"lang": code, "next": here}) for code in LANGUAGES},
-        "base_iri": request.app.state.settings.base_iri, "concept_ns": CONCEPT_NS, **context,
+        "base_iri": request.app.state.settings.base_iri, "concept_ns": CONCEPT_NS,
+        "journal_name": lambda j: journal_names(request).get(j, j), **context,
     }, status_code=status)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
@@ -88,7 +90,7 @@ def search(request: Request, store: StoreDep, q: Annotated[str, Query(max_length
     concepts = search_concepts(request, q=q, scheme=None, iri_=None, limit=8)
     base = request.app.state.settings.base_iri
     return render(request, "search.html", q=q, answer=answer, concepts=concepts,
-                  papers=[{**p.model_dump(), "href": local_path(p.iri, base)} for p in answer.papers],
+                  papers=localise(request, [{**p.model_dump(), "href": local_path(p.iri, base)} for p in answer.papers], language(request)),
                   editor_href="/editor?" + urlencode({"query": answer.sparql}))
 
 
@@ -169,7 +171,7 @@ def comparison(request: Request, store: StoreDep, doi: Annotated[list[str], Quer
     query = urlencode([("doi", d) for d in doi])
     unique = list({c["doi"]: c for c in _paper_choices(store, doi)}.values())
     others = [c for c in unique if c["doi"] not in doi]
-    choices = [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]]
+    choices = localise(request, [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]], language(request))
     return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
                   more_choices=len(others) > PICK_LIMIT,
                   csv_href=f"/compare?{query}&format=csv", json_href=f"/compare?{query}")
@@ -207,7 +209,7 @@ def concept_page(request: Request, store: StoreDep, subject: str, headers: dict[
     detail = get_concept(request, store, subject[len(CONCEPT_NS):])
     base = request.app.state.settings.base_iri
     response = render(request, "concept.html", concept=detail, subject=subject,
-                      papers=[{**p.model_dump(), "href": local_path(p.iri, base)} for p in detail.papers])
+                      papers=localise(request, [{**p.model_dump(), "href": local_path(p.iri, base)} for p in detail.papers], language(request)))
     response.headers.update(headers)
     return response
 

@@ -16,7 +16,8 @@
   const TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499", "#BBBBBB"];
   // A sequential single-hue ramp (light to dark blue): order reads the same without colour vision.
   const SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
-  const FONT = 'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
+  // Single quotes: ECharts writes the font into SVG style attributes without escaping double quotes.
+  const FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
 
   const label = (x) => (lang === "zh" ? x.label_zh : x.label_en) || x.label_en || x.id;
   const localPath = (iri) => iri.startsWith(conceptNs) ? "/concept/" + iri.slice(conceptNs.length)

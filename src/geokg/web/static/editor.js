@@ -38,6 +38,9 @@
     for (const a of t.content.querySelectorAll("a")) { a.setAttribute("href", local); a.removeAttribute("target"); }
     return t.innerHTML;
   };
+  // A shortened (ellipsed) cell expands on its first click, which would swallow the first click on
+  // its link: links are followed at once (the expansion stays for clicks beside them).
+  mount.addEventListener("click", (e) => { if (e.target.closest && e.target.closest("a.iri")) e.stopPropagation(); }, true);
   Yasr.defaults.pluginOrder = ["table", "pivot", "chart", "response"];
   Yasr.defaults.prefixes = config.prefixes;
   Yasr.defaults.persistenceId = null;
@@ -154,5 +157,6 @@
   label(mount);
 
   if (config.run) run();
+  mount.yasgui = yasgui;  // for the browser tests and the console
   mount.dataset.ready = "true";
 })();

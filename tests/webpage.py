@@ -99,4 +99,5 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, resultTypes: ['violations']})""")
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"] if v["impact"] in impacts]
+             "nodes": [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in impacts]

@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "scheme.process": {"en": "Natural processes", "zh": "自然过程"},
     "browse.intro": {"en": "Each count is the number of papers using the concept or a narrower one.",
                      "zh": "每个数字为使用该概念或其下位概念的论文数。"},
+    "browse.narrower": {"en": "narrower", "zh": "下位概念"},
     "concept.definition": {"en": "Definition", "zh": "定义"},
     "concept.alt": {"en": "Also called", "zh": "别名"},
     "concept.broader": {"en": "Broader", "zh": "上位概念"},

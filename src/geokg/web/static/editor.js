@@ -23,6 +23,7 @@
     autocompleters: ["variables", "prefixes", "geokg-class", "geokg-property"],
     prefixCcApi: new URL("/editor/prefixes.json", location.href).href,
     persistenceId: null, createShortLink: undefined, consumeShareLink: null, editorHeight: "340px",
+    screenReaderLabel: "SPARQL query",
   });
 
   // Result IRIs of the graph open their GeoKG page, in this tab.
@@ -154,6 +155,8 @@
     }
   }
   new MutationObserver(() => label(mount)).observe(mount, { childList: true, subtree: true });
+  // the editor's scroll area is reachable by keyboard (Tab), as axe asks of scrollable regions
+  for (const scroller of mount.querySelectorAll(".CodeMirror-scroll")) scroller.tabIndex = 0;
   label(mount);
 
   if (config.run) run();

@@ -82,11 +82,14 @@
     const families = [];
     for (const f of data.families || []) families.push(f);
     for (const n of data.nodes) if (!families.some((f) => f.id === n.family)) families.push({ id: n.family, label_en: n.family, label_zh: n.family });
+    // a family keeps its colour whichever families a graph shows: colour i is section 4.(i+1)
+    const colour = (f, i) => K.TOL_MUTED[((+String(f.notation || "").split(".")[1] || i + 1) - 1) % K.TOL_MUTED.length];
     const chart = K.mount(box, 640);
     const maxNode = Math.max(1, ...data.nodes.map((n) => n.papers));
     const maxEdge = Math.max(1, ...data.edges.map((e) => e.papers));
     const byId = new Map(data.nodes.map((n) => [n.id, n]));
-    let shown = data.edges.length, zoom = 1;
+    // A large graph starts from its 30 strongest pairs (the select offers all): fewer lines, clearer clusters.
+    let shown = data.nodes.length > 50 ? Math.min(30, data.edges.length) : data.edges.length, zoom = 1;
 
     function option() {
       const edges = data.edges.slice(0, shown);
@@ -97,14 +100,15 @@
         ...base,
         color: K.TOL_MUTED,
         legend: { orient: "vertical", right: 0, top: "middle", itemGap: 10, textStyle: { fontSize: 12, width: 230, overflow: "break", lineHeight: 15 },
-                  data: families.map((f, i) => ({ name: withNotation(f), icon: "circle", itemStyle: { color: K.TOL_MUTED[i % 10] } })) },
+                  data: families.map((f, i) => ({ name: withNotation(f), icon: "circle", itemStyle: { color: colour(f, i) } })) },
         tooltip: { ...base.tooltip, formatter: (p) => p.dataType === "edge"
           ? `${K.escapeHtml(label(byId.get(p.data.source)))} + ${K.escapeHtml(label(byId.get(p.data.target)))}: <b>${p.data.papers}</b> ${T.papers}`
           : `${K.escapeHtml(label(p.data.node))}: <b>${p.data.node.papers}</b> ${T.papers}<br><small>${K.escapeHtml(withNotation(families[p.data.category]))}</small>` },
         series: [{
           type: "graph", layout: "force", roam: true, zoom, draggable: true, top: 20, bottom: 20, left: 20, right: 290,
-          categories: families.map((f) => ({ name: withNotation(f) })),
-          force: { repulsion: 140 + 6 * nodes.length, edgeLength: [40, 160], gravity: 0.2, layoutAnimation: false },
+          categories: families.map((f, i) => ({ name: withNotation(f), itemStyle: { color: colour(f, i) } })),
+          // more nodes, less repulsion and more gravity: the picture stays inside its box
+          force: { repulsion: 40 + 4000 / Math.max(10, nodes.length), edgeLength: [30, 120], gravity: 0.1 + nodes.length / 400, layoutAnimation: false },
           emphasis: { focus: "adjacency", label: { show: true } },
           labelLayout: { hideOverlap: true },
           label: { position: "right", fontSize: 12, color: "#1d1d28", formatter: (p) => label(p.data.node) },
@@ -132,6 +136,7 @@
       const wrap = document.createElement("span");
       wrap.className = "pairs";
       const steps = [15, 30, data.edges.length].filter((v, i, a) => v <= data.edges.length && a.indexOf(v) === i);
+      if (!steps.includes(shown)) steps.push(shown);
       wrap.innerHTML = `<label for="${id}">${T.pairs}</label> <select id="${id}">` +
         steps.map((v) => `<option value="${v}"${v === shown ? " selected" : ""}>${v === data.edges.length ? `${T.all} (${v})` : `${T.strongest} ${v}`}</option>`).join("") + "</select>";
       wrap.querySelector("select").addEventListener("change", (e) => { shown = +e.target.value; zoom = 1; chart.setOption(option(), true); });

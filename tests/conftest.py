@@ -16,6 +16,9 @@ from geokg.model.ontology import ConceptIndex, default_index
 from geokg.store.embedded import EmbeddedStore
 from support import ROOT, report_path
 
+#: The browser tests' fixtures (a live site, Chromium, pages that fail on requests leaving the server).
+pytest_plugins = ["webpage"]
+
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:

@@ -31,7 +31,7 @@ from geokg.model.vocab import Iris
 from geokg.read.context import Reader
 from geokg.settings import Settings
 from geokg.store import open_store
-from geokg.web import pages
+from geokg.web import apidocs, editor, pages
 
 log = logging.getLogger(__name__)
 _TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
@@ -93,14 +93,15 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             store.close()
 
-    app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan,
+    # The documentation pages come from the package (geokg.web.apidocs), not FastAPI's CDN-loaded ones.
+    app = FastAPI(title="GeoKG", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="A knowledge graph of geoscience data mining: SPARQL 1.1 endpoint and REST API.")
     app.state.settings = settings
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
-                   ask.router, figures.router, pages.router, ld.router):
+                   ask.router, figures.router, pages.router, apidocs.router, editor.router, ld.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others

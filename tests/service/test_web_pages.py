@@ -171,7 +171,8 @@ def test_comparison_of_an_unknown_doi_is_a_404(client: httpx.Client) -> None:
 def test_editor_offers_every_named_question(client: httpx.Client) -> None:
     body = client.get("/editor", headers=HTML).text
     names = {q["name"] for q in client.get("/questions").json()}
-    offered = set(re.findall(r'<option value="([^"]+)"', body))
+    picker = body[body.index('<select id="question"'):]
+    offered = set(re.findall(r'<option value="([^"]+)"', picker[:picker.index("</select>")]))
     assert offered == names
     assert "papers-by-method-purpose-datatype" in body
 
@@ -240,7 +241,7 @@ def test_network_data_matches_the_named_question(client: httpx.Client) -> None:
         {(frozenset((r["methodA"], r["methodB"])), r["papers"]) for r in question}
     for node in figure["nodes"][:5]:  # papers using the method itself; /papers also counts narrower methods
         assert 2 <= node["papers"] <= client.get("/papers", params={"method": node["id"]}).json()["total"]
-    assert client.get("/figures/method-cooccurrence", params={"min_papers": 100}).json() == {"nodes": [], "edges": []}
+    assert client.get("/figures/method-cooccurrence", params={"min_papers": 100}).json() == {"nodes": [], "edges": [], "families": []}
 
 
 def test_neighbourhood_links_the_paper_to_its_facts_and_related_papers(client: httpx.Client) -> None:
@@ -274,3 +275,86 @@ def test_network_keeps_the_strongest_pairs(client: httpx.Client) -> None:
     assert len(strongest["edges"]) == 3
     assert [e["papers"] for e in strongest["edges"]] == sorted((e["papers"] for e in everything), reverse=True)[:3]
     assert {n["id"] for n in strongest["nodes"]} == {x for e in strongest["edges"] for x in (e["source"], e["target"])}
+
+
+# --- the SPARQL editor without JavaScript, named-question forms, localised lists ---
+
+def test_a_named_question_runs_from_its_form_without_javascript(client: httpx.Client) -> None:
+    """The parameter form is a plain GET form: the page binds the question and shows the answer as a table."""
+    body = client.get("/editor", params={"question": "papers-by-method", "method": "bootstrap", "run": 1}, headers=HTML).text
+    expected = client.get("/questions/papers-by-method", params={"method": "bootstrap"}).json()["rows"]
+    table = body[body.index('id="server-table"'):]
+    assert table.count("<tr>") == len(expected) + 1  # head + one row per answer
+    for row in expected:
+        assert f'href="/paper/{row["paper"].rsplit("/", 1)[-1]}"' in table  # GeoKG IRIs link to GeoKG pages
+    assert 'VALUES ?method { &lt;https://w3id.org/geokg/concept/bootstrap&gt; }' in body  # the bound query, escaped
+    p = Page(body)
+    assert "param-method" in p.labels  # every parameter has a labelled control, no hand-edited VALUES line
+
+
+def test_the_bound_question_route_checks_parameters(client: httpx.Client) -> None:
+    bound = client.get("/editor/query", params={"question": "papers-by-journal-and-years", "journal": "nature", "from": 2023, "to": 2024})
+    assert bound.status_code == 200 and "VALUES ?journal { <https://w3id.org/geokg/journal/nature> }" in bound.text
+    assert "VALUES ?from { 2023 }" in bound.text
+    refused = client.get("/editor/query", params={"question": "papers-by-method", "method": "no-such-method"})
+    assert refused.status_code == 422 and "not a concept" in refused.json()["detail"]
+    assert client.get("/editor/query", params={"question": "nope"}).status_code == 404
+
+
+def test_editor_completion_data_come_from_this_server(client: httpx.Client) -> None:
+    prefixes = client.get("/editor/prefixes.json").json()
+    assert prefixes["geodm"] == "https://w3id.org/geokg/ontology#" and prefixes["gkc"] == "https://w3id.org/geokg/concept/"
+    terms = client.get("/editor/terms.json").json()
+    assert "https://w3id.org/geokg/ontology#Paper" in terms["classes"]
+    assert {"https://w3id.org/geokg/ontology#hasMethodApplication", "http://purl.org/dc/terms/title"} <= set(terms["properties"])
+
+
+def test_editor_shows_errors_of_a_query_run_without_javascript(client: httpx.Client) -> None:
+    body = client.get("/editor", params={"query": "SELECT * WHERE {", "run": 1}, headers=HTML).text
+    assert 'class="query-error"' in body and "malformed query: error at" in body
+
+
+def test_editor_never_lets_a_query_out_of_its_place(client: httpx.Client) -> None:
+    attack = '</script><script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    body = client.get("/editor", params={"query": attack}, headers=HTML).text
+    assert "<script>alert(1)" not in body and "<img src=x" not in body
+    for blob in re.findall(r'<script type="application/json" id="[^"]+">(.*?)</script>', body, re.S):
+        assert "</" not in blob and "<" not in blob  # JSON in script tags has < escaped
+
+
+def test_editor_question_titles_in_chinese(client: httpx.Client) -> None:
+    body = client.get("/editor", params={"lang": "zh"}, headers=HTML).text
+    assert "按方法或方法类别查找论文" in body and "将某方法用于某目的、处理某类数据的论文" in body
+
+
+def test_journals_are_shown_by_name(client: httpx.Client) -> None:
+    paper = client.get(f"/papers/{RAIN}").json()
+    name = next(j["name"] for j in client.get("/journals").json() if j["id"] == paper["journal"])
+    assert name != paper["journal"]
+    for path in ("/paper/s41561-024-01517-y", "/search?q=bootstrap", "/concept/bootstrap", f"/comparison?doi={RAIN}&doi={EROSION}"):
+        content = page(client, path).content
+        assert name in content, path
+        assert f", {paper['journal']}" not in content and f"· {paper['journal']}" not in content, path
+
+
+def test_chinese_pages_list_chinese_titles(client: httpx.Client) -> None:
+    zh = client.get(f"/papers/{RAIN}").json()["title"]["zh"]
+    for path in ("/search?q=bootstrap&lang=zh", "/concept/bootstrap?lang=zh", "/comparison?lang=zh"):
+        content = page(client, path).content
+        assert zh in content, path
+
+
+def test_comparison_legend_shows_the_highlight_colour(client: httpx.Client) -> None:
+    body = client.get("/comparison", params=[("doi", RAIN), ("doi", EROSION)], headers=HTML).text
+    assert '<span class="swatch shared" aria-hidden="true"></span>' in body
+    css = client.get("/static/geokg.css").text
+    assert re.search(r"\.shared \{ background: var\(--shared\)", css) and ".swatch {" in css
+
+
+def test_pages_reference_only_vendored_libraries(client: httpx.Client) -> None:
+    for path, assets in (("/", ["vendor/echarts/echarts.min.js", "chartkit.js", "charts.js"]),
+                         ("/editor", ["vendor/yasgui/yasgui.min.js", "vendor/yasgui/yasgui.min.css", "yasr-plugins.js", "editor.js"])):
+        body = client.get(path, headers=HTML).text
+        for asset in assets:
+            assert f"/static/{asset}" in body, (path, asset)
+            assert client.get(f"/static/{asset}").status_code == 200

@@ -245,6 +245,7 @@ class NetworkEdge(BaseModel):
 class Network(BaseModel):
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
+    families: list[FigureConcept] = Field(description="the method families the node colours stand for (the legend)")
 
 
 class GraphNode(BaseModel):

@@ -187,7 +187,7 @@ class SideIndex:
 
     def by_doi(self, doi: str) -> sqlite3.Row | None:
         """The paper with a DOI (compared case-insensitively): its IRI, graph and checksum."""
-        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
+        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
                                                   (normalise_doi(doi),)).fetchone()
         return row
 

@@ -65,7 +65,9 @@ def cooccurrence(reader: Reader, min_papers: int = 2, top: int = 60) -> dict[str
     nodes = [{**concept_entry(reader, m), "papers": usage.get(m, 0),
               "family": next(iter(sorted(reader.context.closure([m]) & families)), None)} for m in methods]
     edges = [{"source": a, "target": b, "papers": n} for a, b, n in pairs]
-    return {"nodes": nodes, "edges": edges}
+    # the families the node colours stand for, labelled, in section order (the chart's legend)
+    legend = sorted((concept_entry(reader, f) for f in {n["family"] for n in nodes if n["family"]}), key=lambda c: section_key(c["notation"]))
+    return {"nodes": nodes, "edges": edges, "families": legend}
 
 
 def neighbourhood(reader: Reader, doi: str, related: int = 5) -> dict[str, Any]:

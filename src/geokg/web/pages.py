@@ -15,16 +15,14 @@ from fastapi.templating import Jinja2Templates
 
 from geokg import __version__
 from geokg.errors import InvalidInput
-from geokg.model.ontology import default_index
 from geokg.model.vocab import GKC, SCHEMES
 from geokg.read import concepts
 from geokg.read.ask import ask
 from geokg.read.context import Reader
 from geokg.read.papers import compare, paper_details
-from geokg.read.questions import bind, questions
 from geokg.read.stats import counts
-from geokg.store.sparql import literal
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
+from geokg.web.localise import journal_names, localise
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -45,7 +43,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
         "switch": {code: "/language?" + urlencode({"lang": code, "next": here}) for code in LANGUAGES},
-        "base_iri": reader_of(request).iris.base, "concept_ns": str(GKC), **context,
+        "base_iri": reader_of(request).iris.base, "concept_ns": str(GKC),
+        "journal_name": lambda j: journal_names(request).get(j, j), **context,
     }, status_code=status)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
@@ -75,7 +74,7 @@ def search(request: Request, q: Annotated[str, Query(max_length=300)] = "") -> R
     answer = ask(reader, q)
     found = concepts.search(reader, q, None, 8)
     return render(request, "search.html", q=q, answer=answer, concepts=found,
-                  papers=[{**p, "href": reader.iris.local(p["iri"])} for p in answer["papers"]],
+                  papers=localise(request, [{**p, "href": reader.iris.local(p["iri"])} for p in answer["papers"]], language(request)),
                   editor_href="/editor?" + urlencode({"query": answer["sparql"]}))
 
 
@@ -89,13 +88,12 @@ def browse(request: Request, scheme: str = "method") -> HTMLResponse:
 PICK_LIMIT = 100
 
 
-def _paper_choices(reader: Reader, chosen: list[str]) -> list[dict[str, Any]]:
-    """The newest papers, and the chosen ones wherever they are."""
-    values = " ".join(literal(d) for d in chosen)
-    return reader.select(f"""SELECT ?doi ?title ?issued WHERE {{
-        {{ SELECT ?p ?issued WHERE {{ ?p a geodm:Paper OPTIONAL {{ ?p dcterms:issued ?issued }} }} ORDER BY DESC(?issued) ?p LIMIT {PICK_LIMIT + 1} }}
-        UNION {{ VALUES ?doi {{ {values} }} ?p prism:doi ?doi OPTIONAL {{ ?p dcterms:issued ?issued }} }}
-        ?p prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en") }} ORDER BY DESC(?issued) ?doi""")
+def _paper_choices(reader: Reader, chosen: list[str], q: str = "") -> list[dict[str, Any]]:
+    """The newest papers (or those matching ``q``), and the chosen ones wherever they are."""
+    found = reader.index.search([], text=q or None, sort="relevance" if q else "newest", limit=PICK_LIMIT + 1).rows
+    picked = [row for d in chosen if (row := reader.index.by_doi(d)) is not None]
+    return [*({"doi": p["doi"], "title": p["title"], "issued": p.get("issued"), "titles": json.loads(p["titles"])} for p in found),
+            *({"doi": r["doi"], "title": r["title"], "issued": r["issued"], "titles": json.loads(r["titles"])} for r in picked)]
 
 
 def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
@@ -116,22 +114,10 @@ def comparison(request: Request, doi: Annotated[list[str], Query(max_length=10)]
     query = urlencode([("doi", d) for d in doi])
     unique = list({c["doi"]: c for c in _paper_choices(reader, doi)}.values())
     others = [c for c in unique if c["doi"] not in doi]
-    choices = [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]]
+    choices = localise(request, [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]], language(request))
     return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
                   more_choices=len(others) > PICK_LIMIT,
                   csv_href=f"/compare?{query}&format=csv", json_href=f"/compare?{query}")
-
-
-@router.get("/editor", response_class=HTMLResponse)
-def editor(request: Request, query: Annotated[str, Query(max_length=100_000)] = "", question: str = "") -> HTMLResponse:
-    named = questions()
-    iris = reader_of(request).iris
-    examples = [{"name": q.name, "title": q.title, "text": bind(q, {}, default_index(), iris)} for q in named.values()]
-    if not query:
-        chosen = named.get(question) or named.get("papers-by-method-purpose-datatype") or next(iter(named.values()))
-        query, question = chosen.text, chosen.name
-    return render(request, "editor.html", query=query, question=question, examples=examples,
-                  examples_json=json.dumps({e["name"]: e["text"] for e in examples}, ensure_ascii=False).replace("</", "<\\/"))
 
 
 # --- Linked Data pages: the HTML representation of entity IRIs (see geokg.linked_data) ---
@@ -157,7 +143,7 @@ def concept_page(request: Request, subject: str, headers: dict[str, str]) -> HTM
     page = request.query_params.get("page", "1")
     detail = concepts.detail(reader, subject[len(GKC):], int(page) if page.isdigit() and int(page) > 0 else 1)
     response = render(request, "concept.html", concept=detail, subject=subject,
-                      papers=[{**p, "href": reader.iris.local(p["iri"])} for p in detail["papers"]])
+                      papers=localise(request, [{**p, "href": reader.iris.local(p["iri"])} for p in detail["papers"]], language(request)))
     response.headers.update(headers)
     return response
 

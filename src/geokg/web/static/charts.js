@@ -1,176 +1,179 @@
-// Charts drawn as SVG from the /figures JSON: every element carries its data (data-* attributes)
-// and a <title>, and every node links to its page, so charts can be read, tested and used by keyboard.
-// No external code: a few small layouts are all these figures need.
+// The figures of the home and paper pages, drawn with ECharts from the /figures JSON (chartkit.js
+// has the palettes, downloads and data tables). Every figure has a legend or labelled axes, full
+// labels (wrapped or rotated; tooltips give the rest), a data table, and PNG/SVG/CSV downloads.
 (function () {
   "use strict";
-  const SVG = "http://www.w3.org/2000/svg";
-  const lang = document.documentElement.lang;
-  const { baseIri, conceptNs } = document.body.dataset;
-  const label = (x) => (lang === "zh" ? x.label_zh : x.label_en) || x.label_en || x.id;
-  const localPath = (iri) => iri.startsWith(conceptNs) ? "/concept/" + iri.slice(conceptNs.length)
-    : iri.startsWith(baseIri) ? "/" + iri.slice(baseIri.length) : iri;
-  const COLOURS = { paper: "#b5179e", method: "#3a0ca3", dataset: "#2a9d8f", process: "#e76f51", "related-paper": "#8d99ae" };
-  const KINDS = { en: { paper: "this paper", method: "method", dataset: "dataset", process: "process", "related-paper": "related paper" },
-    zh: { paper: "本论文", method: "方法", dataset: "数据集", process: "自然过程", "related-paper": "相关论文" } }[lang === "zh" ? "zh" : "en"];
-  const SERIES = ["#264653", "#e9c46a", "#e76f51", "#2a9d8f", "#8d99ae"];
-
-  function el(name, attrs, parent, text) {
-    const node = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-  function svg(box, width, height, title) {
-    // Natural size, shrunk to fit narrow screens, never blown up.
-    const root = el("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": title }, box);
-    el("title", {}, root, title);
-    return root;
-  }
-  const tip = (node, text) => el("title", {}, node, text);
-  const link = (parent, href) => el("a", { href }, parent);
-  const truncate = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+  const K = window.GeoKGCharts;
+  const { label, base, lang } = K;
+  const T = {
+    en: { papers: "papers", family: "method family", year: "year", total: "all papers", methodA: "method", methodB: "used with",
+          kind: "kind", name: "name", pairs: "Pairs shown", strongest: "strongest", all: "all",
+          kinds: { paper: "this paper", method: "method", dataset: "dataset", process: "process", "related-paper": "related paper" } },
+    zh: { papers: "篇论文", family: "方法类别", year: "年份", total: "全部论文", methodA: "方法", methodB: "共同使用", kind: "类型", name: "名称",
+          pairs: "显示的组合", strongest: "最强", all: "全部",
+          kinds: { paper: "本论文", method: "方法", dataset: "数据集", process: "自然过程", "related-paper": "相关论文" } },
+  }[lang];
+  const conceptHref = (id) => `/concept/${encodeURIComponent(id)}`;
+  const withNotation = (x) => `${x.notation ? x.notation + " " : ""}${label(x)}`;
 
   function heatmap(box, data) {
-    const cellW = 58, cellH = 28, left = 320, top = 140;
-    const width = left + cellW * data.columns.length + 10, height = top + cellH * data.rows.length + 10;
-    const root = svg(box, width, height, box.closest("figure").querySelector("strong").textContent);
+    const rowWidth = 300, cell = 46;
+    const colLabels = data.columns.map(label);
+    const longest = Math.max(...colLabels.map((s) => K.measure(s)));
+    const bottom = Math.ceil(longest * Math.sin(Math.PI / 4)) + 30;  // labels at 45°, never cut
+    const height = 16 + cell * data.rows.length + bottom;
+    const chart = K.mount(box, height);
     const counts = new Map(data.cells.map((c) => [`${c.row}|${c.column}`, c.papers]));
     const max = Math.max(1, ...data.cells.map((c) => c.papers));
-    data.columns.forEach((c, j) => {
-      const x = left + j * cellW + cellW / 2;
-      el("text", { x, y: top - 6, transform: `rotate(-40 ${x} ${top - 6})`, class: "axis-label column-label" }, root, truncate(label(c), 24));
+    const values = [];
+    data.rows.forEach((r, i) => data.columns.forEach((c, j) => {  // empty cells stay grey (the axis' split areas)
+      const n = counts.get(`${r.id}|${c.id}`) || 0;
+      if (n) values.push({ value: [j, i, n], label: { color: n > max * 0.55 ? "#fff" : "#1d1d28" } });
+    }));
+    chart.setOption({
+      ...base,
+      grid: { left: rowWidth + 14, right: 110, top: 16, bottom },
+      tooltip: { ...base.tooltip, formatter: (p) => `${K.escapeHtml(withNotation(data.rows[p.value[1]]))}<br>× ${K.escapeHtml(colLabels[p.value[0]])}: <b>${p.value[2]}</b> ${T.papers}` },
+      xAxis: { type: "category", data: colLabels, splitArea: { show: true, areaStyle: { color: ["#f1f1f4", "#ececf1"] } },
+               axisLabel: { interval: 0, rotate: 45, fontSize: 12 }, axisTick: { show: false } },
+      yAxis: { type: "category", inverse: true, data: data.rows.map(withNotation), triggerEvent: true,
+               axisLabel: { width: rowWidth, overflow: "break", fontSize: 12, lineHeight: 15 }, axisTick: { show: false } },
+      visualMap: { type: "continuous", min: 1, max, calculable: false, orient: "vertical", right: 8, top: 16,
+                   itemHeight: Math.min(160, cell * data.rows.length - 40), text: [`${max} ${T.papers}`, "1"],
+                   inRange: { color: K.SEQUENTIAL.slice(1) }, outOfRange: { color: "#f1f1f4" }, textStyle: { fontSize: 12 } },
+      series: [{ type: "heatmap", name: T.papers, data: values, itemStyle: { borderColor: "#fff", borderWidth: 2 },
+                 label: { show: true, formatter: (p) => (p.value[2] ? String(p.value[2]) : "") } }],
     });
-    data.rows.forEach((r, i) => {
-      const y = top + i * cellH;
-      const a = link(root, `/concept/${r.id}`);
-      el("text", { x: left - 8, y: y + cellH * 0.65, "text-anchor": "end", class: "axis-label row-label" }, a,
-        `${r.notation ? r.notation + " " : ""}${truncate(label(r), 36)}`);
-      data.columns.forEach((c, j) => {
-        const n = counts.get(`${r.id}|${c.id}`) || 0;
-        const shade = n ? 0.15 + 0.85 * (n / max) : 0;
-        const rect = el("rect", { x: left + j * cellW, y, width: cellW - 2, height: cellH - 2, class: "cell",
-          "data-row": r.id, "data-column": c.id, "data-papers": n,
-          fill: n ? `rgba(58, 12, 163, ${shade.toFixed(3)})` : "#f1f1f4" }, root);
-        tip(rect, `${label(r)} × ${label(c)}: ${n}`);
-        if (n) el("text", { x: left + j * cellW + cellW / 2 - 1, y: y + cellH * 0.65, "text-anchor": "middle",
-          class: "cell-label", fill: shade > 0.5 ? "#fff" : "#222" }, root, n);
-      });
+    chart.on("click", (e) => {
+      if (e.componentType === "yAxis") location.href = conceptHref(data.rows[e.dataIndex ?? data.rows.map(withNotation).indexOf(e.value)].id);
     });
+    const head = [T.family, ...colLabels];
+    const rows = data.rows.map((r) => [withNotation(r), ...data.columns.map((c) => counts.get(`${r.id}|${c.id}`) || 0)]);
+    K.toolbar(box, chart, "method-family-by-data-type", [head, ...rows]);
+    K.dataTable(box, head, data.rows.map((r, i) => [{ href: conceptHref(r.id), text: rows[i][0] }, ...rows[i].slice(1)]));
   }
 
   function years(box, data) {
-    const left = 40, bottom = 40, top = 10, right = 230, groupW = 90, height = 260;
-    const width = left + groupW * data.years.length + right;
-    const root = svg(box, width, height, box.closest("figure").querySelector("strong").textContent);
-    const max = Math.max(1, ...data.papers, ...data.series.flatMap((s) => s.papers));
-    const y = (v) => height - bottom - (height - bottom - top) * (v / max);
-    for (let t = 0; t <= max; t += Math.max(1, Math.ceil(max / 5))) {
-      el("line", { x1: left, x2: left + groupW * data.years.length, y1: y(t), y2: y(t), class: "grid" }, root);
-      el("text", { x: left - 6, y: y(t) + 4, "text-anchor": "end", class: "axis-label" }, root, t);
-    }
-    const barW = (groupW - 16) / data.series.length;
-    data.years.forEach((year, i) => {
-      const x0 = left + i * groupW + 8;
-      el("text", { x: x0 + (groupW - 16) / 2, y: height - bottom + 18, "text-anchor": "middle", class: "axis-label year-label" }, root, year);
-      data.series.forEach((s, k) => {
-        const n = s.papers[i];
-        const bar = el("rect", { x: x0 + k * barW, y: y(n), width: barW - 2, height: y(0) - y(n), fill: SERIES[k % SERIES.length],
-          class: "bar", "data-series": s.id, "data-year": year, "data-papers": n }, root);
-        tip(bar, `${year} · ${label(s)}: ${n}`);
-      });
-      const total = el("text", { x: x0 + (groupW - 16) / 2, y: height - bottom + 32, "text-anchor": "middle", class: "axis-note" }, root,
-        `n=${data.papers[i]}`);
-      total.setAttribute("data-total", data.papers[i]);
+    const chart = K.mount(box, 360);
+    const many = data.years.length * data.series.length > 36;  // at scale, counts move to the tooltip
+    chart.setOption({
+      ...base,
+      color: K.OKABE_ITO,
+      legend: { top: 0, left: 0, right: 0, itemGap: 18, textStyle: { fontSize: 12 } },
+      grid: { left: 56, right: 16, top: 64, bottom: 48 },
+      tooltip: { ...base.tooltip, trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "category", data: data.years.map(String),
+               axisLabel: { interval: 0, fontSize: 12, formatter: (y, i) => `${y}\n{n|n=${data.papers[i]}}`, rich: { n: { color: "#5b5b6b", fontSize: 11 } } } },
+      yAxis: { type: "value", name: T.papers, minInterval: 1, nameTextStyle: { fontSize: 12, align: "left" } },
+      series: data.series.map((s) => ({
+        type: "bar", name: withNotation(s), data: s.papers, barMaxWidth: 34,
+        label: { show: !many, position: "top", fontSize: 11, formatter: (p) => (p.value ? p.value : "") },
+      })),
     });
-    data.series.forEach((s, k) => {
-      const ly = top + 14 + k * 20, lx = left + groupW * data.years.length + 14;
-      const a = link(root, `/concept/${s.id}`);
-      el("rect", { x: lx, y: ly - 10, width: 12, height: 12, fill: SERIES[k % SERIES.length], class: "legend-swatch" }, a);
-      el("text", { x: lx + 18, y: ly, class: "legend-label" }, a, truncate(`${s.notation || ""} ${label(s)}`, 34));
-    });
+    const head = [T.year, T.total, ...data.series.map(withNotation)];
+    const rows = data.years.map((y, i) => [y, data.papers[i], ...data.series.map((s) => s.papers[i])]);
+    K.toolbar(box, chart, "papers-per-year-by-focus", [head, ...rows]);
+    K.dataTable(box, head, rows);
   }
 
+  // The co-occurrence network: methods as nodes sized by papers and coloured by family (legend),
+  // edges weighted by shared papers; the strongest pairs only, force layout, zoom and pan.
   function network(box, data) {
-    const size = 820, cx = size / 2, cy = size / 2, ring = 230;
-    const root = svg(box, size, size, box.closest("figure").querySelector("strong").textContent);
-    const nodes = [...data.nodes].sort((a, b) => (a.family || "").localeCompare(b.family || "") || a.id.localeCompare(b.id));
-    const pos = new Map(nodes.map((n, i) => {
-      const angle = (2 * Math.PI * i) / nodes.length - Math.PI / 2;
-      return [n.id, { x: cx + ring * Math.cos(angle), y: cy + ring * Math.sin(angle), angle }];
-    }));
+    const families = [];
+    for (const f of data.families || []) families.push(f);
+    for (const n of data.nodes) if (!families.some((f) => f.id === n.family)) families.push({ id: n.family, label_en: n.family, label_zh: n.family });
+    // a family keeps its colour whichever families a graph shows: colour i is section 4.(i+1)
+    const colour = (f, i) => K.TOL_MUTED[((+String(f.notation || "").split(".")[1] || i + 1) - 1) % K.TOL_MUTED.length];
+    const chart = K.mount(box, 640);
+    const maxNode = Math.max(1, ...data.nodes.map((n) => n.papers));
     const maxEdge = Math.max(1, ...data.edges.map((e) => e.papers));
-    const edges = el("g", { class: "edges" }, root);
-    for (const e of data.edges) {
-      const a = pos.get(e.source), b = pos.get(e.target);
-      const line = el("path", { d: `M${a.x},${a.y} Q${cx},${cy} ${b.x},${b.y}`, class: "edge", fill: "none",
-        "stroke-width": 0.8 + 4 * (e.papers / maxEdge), "data-source": e.source, "data-target": e.target, "data-papers": e.papers }, edges);
-      tip(line, `${e.source} + ${e.target}: ${e.papers}`);
+    const byId = new Map(data.nodes.map((n) => [n.id, n]));
+    // A large graph starts from its 30 strongest pairs (the select offers all): fewer lines, clearer clusters.
+    let shown = data.nodes.length > 50 ? Math.min(30, data.edges.length) : data.edges.length, zoom = 1;
+
+    function option() {
+      const edges = data.edges.slice(0, shown);
+      const used = new Set(edges.flatMap((e) => [e.source, e.target]));
+      const nodes = data.nodes.filter((n) => used.has(n.id));
+      const big = nodes.map((n) => n.papers).sort((a, b) => b - a)[Math.min(nodes.length - 1, 24)] || 0;
+      return {
+        ...base,
+        color: K.TOL_MUTED,
+        legend: { orient: "vertical", right: 0, top: "middle", itemGap: 10, textStyle: { fontSize: 12, width: 230, overflow: "break", lineHeight: 15 },
+                  data: families.map((f, i) => ({ name: withNotation(f), icon: "circle", itemStyle: { color: colour(f, i) } })) },
+        tooltip: { ...base.tooltip, formatter: (p) => p.dataType === "edge"
+          ? `${K.escapeHtml(label(byId.get(p.data.source)))} + ${K.escapeHtml(label(byId.get(p.data.target)))}: <b>${p.data.papers}</b> ${T.papers}`
+          : `${K.escapeHtml(label(p.data.node))}: <b>${p.data.node.papers}</b> ${T.papers}<br><small>${K.escapeHtml(withNotation(families[p.data.category]))}</small>` },
+        series: [{
+          type: "graph", layout: "force", roam: true, zoom, draggable: true, top: 20, bottom: 20, left: 20, right: 290,
+          categories: families.map((f, i) => ({ name: withNotation(f), itemStyle: { color: colour(f, i) } })),
+          // more nodes, less repulsion and more gravity: the picture stays inside its box
+          force: { repulsion: 40 + 4000 / Math.max(10, nodes.length), edgeLength: [30, 120], gravity: 0.1 + nodes.length / 400, layoutAnimation: false },
+          emphasis: { focus: "adjacency", label: { show: true } },
+          labelLayout: { hideOverlap: true },
+          label: { position: "right", fontSize: 12, color: "#1d1d28", formatter: (p) => label(p.data.node) },
+          lineStyle: { color: "#6e6e82", opacity: 0.45, curveness: 0.12 },
+          data: nodes.map((n) => ({ id: n.id, name: n.id, node: n, value: n.papers,
+            category: families.findIndex((f) => f.id === n.family),
+            symbolSize: 8 + 28 * Math.sqrt(n.papers / maxNode),
+            label: { show: n.papers >= big } })),
+          links: edges.map((e) => ({ source: e.source, target: e.target, papers: e.papers,
+            lineStyle: { width: 0.8 + 5 * (e.papers / maxEdge) } })),
+        }],
+      };
     }
-    const maxNode = Math.max(1, ...nodes.map((n) => n.papers));
-    const families = [...new Set(nodes.map((n) => n.family))];
-    for (const n of nodes) {
-      const p = pos.get(n.id);
-      const a = link(root, `/concept/${n.id}`);
-      a.setAttribute("class", "node");
-      a.setAttribute("data-id", n.id);
-      a.setAttribute("data-papers", n.papers);
-      const c = el("circle", { cx: p.x, cy: p.y, r: 4 + 10 * Math.sqrt(n.papers / maxNode),
-        fill: SERIES[families.indexOf(n.family) % SERIES.length] }, a);
-      tip(c, `${label(n)}: ${n.papers}`);
-      const outside = Math.cos(p.angle) >= 0;
-      const lx = cx + (ring + 18) * Math.cos(p.angle), ly = cy + (ring + 18) * Math.sin(p.angle);
-      const deg = (p.angle * 180) / Math.PI + (outside ? 0 : 180);
-      el("text", { x: lx, y: ly + 3, "text-anchor": outside ? "start" : "end", transform: `rotate(${deg} ${lx} ${ly})`,
-        class: "node-label" }, a, truncate(label(n), 28));
+    chart.setOption(option());
+    chart.on("click", (e) => { if (e.dataType === "node") location.href = conceptHref(e.data.id); });
+
+    const head = [T.methodA, T.methodB, T.papers];
+    const rows = data.edges.map((e) => [label(byId.get(e.source)), label(byId.get(e.target)), e.papers]);
+    const bar = K.toolbar(box, chart, "method-cooccurrence", [head, ...rows], (factor) => {
+      zoom = factor ? zoom * factor : 1;
+      if (!factor) chart.setOption(option(), true); else chart.setOption({ series: [{ zoom }] });
+    });
+    if (data.edges.length > 15) {  // fewer, stronger pairs untangle a large graph
+      const id = `${box.closest("figure").id}-pairs`;
+      const wrap = document.createElement("span");
+      wrap.className = "pairs";
+      const steps = [15, 30, data.edges.length].filter((v, i, a) => v <= data.edges.length && a.indexOf(v) === i);
+      if (!steps.includes(shown)) steps.push(shown);
+      wrap.innerHTML = `<label for="${id}">${T.pairs}</label> <select id="${id}">` +
+        steps.map((v) => `<option value="${v}"${v === shown ? " selected" : ""}>${v === data.edges.length ? `${T.all} (${v})` : `${T.strongest} ${v}`}</option>`).join("") + "</select>";
+      wrap.querySelector("select").addEventListener("change", (e) => { shown = +e.target.value; zoom = 1; chart.setOption(option(), true); });
+      bar.appendChild(wrap);
     }
+    K.dataTable(box, head, data.edges.map((e, i) => [{ href: conceptHref(e.source), text: rows[i][0] }, { href: conceptHref(e.target), text: rows[i][1] }, e.papers]));
   }
 
   function neighbourhood(box, data) {
-    const size = 780, cx = size / 2, cy = size / 2;
-    const root = svg(box, size, size, box.closest("figure").querySelector("strong").textContent);
-    const [centre, ...rest] = data.nodes;
-    const inner = rest.filter((n) => n.kind !== "related-paper"), outer = rest.filter((n) => n.kind === "related-paper");
-    const pos = new Map([[centre.id, { x: cx, y: cy }]]);
-    inner.forEach((n, i) => {
-      const angle = (2 * Math.PI * i) / inner.length - Math.PI / 2;
-      pos.set(n.id, { x: cx + 150 * Math.cos(angle), y: cy + 150 * Math.sin(angle), angle });
+    const kinds = ["paper", "method", "dataset", "process", "related-paper"];
+    const chart = K.mount(box, 560);
+    const byId = new Map(data.nodes.map((n) => [n.id, n]));
+    chart.setOption({
+      ...base,
+      color: K.OKABE_ITO,
+      legend: { top: 0, left: 0, data: kinds.map((k) => ({ name: T.kinds[k], icon: "circle" })), textStyle: { fontSize: 12 } },
+      tooltip: { ...base.tooltip, formatter: (p) => p.dataType === "edge" ? K.escapeHtml(p.data.relation)
+        : `${K.escapeHtml(T.kinds[p.data.node.kind])}: ${K.escapeHtml(label(p.data.node))}` },
+      series: [{
+        type: "graph", layout: "force", roam: true, draggable: true, top: 40,
+        categories: kinds.map((k) => ({ name: T.kinds[k] })),
+        force: { repulsion: 260, edgeLength: [70, 150], gravity: 0.1, layoutAnimation: false },
+        emphasis: { focus: "adjacency" },
+        labelLayout: { hideOverlap: true },
+        label: { show: true, position: "right", fontSize: 12, color: "#1d1d28", width: 200, overflow: "truncate",
+                 formatter: (p) => label(p.data.node) },
+        data: data.nodes.map((n, i) => ({ id: n.id, name: n.id, node: n, category: kinds.indexOf(n.kind),
+          symbolSize: n.kind === "paper" ? 28 : n.kind === "related-paper" ? 16 : 13, label: { show: i > 0 } })),
+        links: data.edges.map((e) => ({ source: e.source, target: e.target, relation: e.relation,
+          lineStyle: { type: e.relation === "shares" ? "dashed" : "solid", color: "#6e6e82", opacity: 0.6 } })),
+      }],
     });
-    // Each related paper sits beyond the middle of what it shares, then neighbours are pushed
-    // apart to at least GAP radians so that no two overlap.
-    const GAP = 0.42;
-    const wanted = outer.map((n) => {
-      const shared = data.edges.filter((e) => e.source === n.id).map((e) => pos.get(e.target)).filter(Boolean);
-      const mx = shared.reduce((s, p) => s + p.x, 0) - cx * shared.length, my = shared.reduce((s, p) => s + p.y, 0) - cy * shared.length;
-      return { n, angle: Math.atan2(my, mx) };
-    }).sort((a, b) => a.angle - b.angle);
-    wanted.forEach((w, i) => { if (i > 0) w.angle = Math.max(w.angle, wanted[i - 1].angle + GAP); });
-    for (const w of wanted) pos.set(w.n.id, { x: cx + 235 * Math.cos(w.angle), y: cy + 235 * Math.sin(w.angle), angle: w.angle });
-    const edges = el("g", { class: "edges" }, root);
-    for (const e of data.edges) {
-      const a = pos.get(e.source), b = pos.get(e.target);
-      const line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: `edge ${e.relation === "shares" ? "shares" : ""}`,
-        "data-relation": e.relation }, edges);
-      tip(line, e.relation);
-    }
-    for (const n of data.nodes) {
-      const p = pos.get(n.id);
-      const a = link(root, localPath(n.id));
-      a.setAttribute("class", `node ${n.kind}`);
-      a.setAttribute("data-kind", n.kind);
-      el("circle", { cx: p.x, cy: p.y, r: n.kind === "paper" ? 14 : 8, fill: COLOURS[n.kind] }, a);
-      tip(a, `${KINDS[n.kind]}: ${label(n)}`);
-      if (n.kind !== "paper") {
-        const right = Math.cos(p.angle) >= 0;
-        el("text", { x: p.x + (right ? 11 : -11), y: p.y + 4, "text-anchor": right ? "start" : "end", class: "node-label" }, a,
-          truncate(label(n), n.kind === "related-paper" ? 22 : 26));
-      }
-    }
-    const legend = el("g", { class: "legend" }, root);
-    Object.entries(COLOURS).forEach(([kind, colour], i) => {
-      el("circle", { cx: 12, cy: 14 + i * 18, r: 6, fill: colour }, legend);
-      el("text", { x: 24, y: 18 + i * 18, class: "legend-label" }, legend, KINDS[kind]);
-    });
+    chart.on("click", (e) => { if (e.dataType === "node") location.href = K.localPath(e.data.id); });
+    const head = [T.kind, T.name];
+    const rows = data.nodes.map((n) => [T.kinds[n.kind], label(n)]);
+    K.toolbar(box, chart, "paper-neighbourhood", [head, ...rows]);
+    K.dataTable(box, head, data.nodes.map((n, i) => [rows[i][0], { href: K.localPath(n.id), text: rows[i][1] }]));
   }
 
   const DRAW = { heatmap, years, network, neighbourhood };

@@ -1,114 +1,165 @@
-// The SPARQL editor: a textarea under a highlighted copy of its text, runs through /sparql
-// (SPARQL 1.1 Protocol), results as a table, downloads as CSV or JSON. No external code.
+// The SPARQL editor on YASGUI (static/vendor/yasgui): GeoKG's endpoint, prefixes and ontology terms
+// for autocompletion (never LOV or prefix.cc), named questions run from their parameter form,
+// result IRIs of GeoKG entities linked to GeoKG's pages, errors shown with their position marked
+// in the editor, and the page's URL updated after each run so that it can be shared.
 (function () {
   "use strict";
-  const KEYWORDS = new Set(("SELECT CONSTRUCT DESCRIBE ASK WHERE PREFIX BASE DISTINCT REDUCED FROM NAMED GRAPH OPTIONAL UNION MINUS " +
-    "FILTER BIND VALUES SERVICE SILENT GROUP BY HAVING ORDER ASC DESC LIMIT OFFSET AS NOT IN EXISTS COUNT SUM MIN MAX AVG SAMPLE " +
-    "GROUP_CONCAT SEPARATOR STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND CONCAT STRLEN UCASE LCASE " +
-    "ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID " +
-    "STRUUID MD5 SHA1 SHA256 SHA384 SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX SUBSTR " +
-    "REPLACE A TRUE FALSE INSERT DELETE DATA WITH USING DEFAULT ALL LOAD CLEAR DROP CREATE ADD MOVE COPY TO INTO").split(" "));
-  const TOKEN = /(#[^\n]*)|(<[^<>"{}|^`\\\s]*>)|("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|([?$][A-Za-z_0-9\u00b7\u00c0-\uffff]+)|(@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)|([A-Za-z][\w-]*)?:([\w.-]*[\w-])?|(\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b)|([A-Za-z_]+)/g;
-  const { baseIri, conceptNs } = document.body.dataset;
-  // Entity IRIs of the graph open their page on this server; other IRIs are left as they are.
-  const localPath = (iri) => iri.startsWith(conceptNs) ? "/concept/" + iri.slice(conceptNs.length)
-    : iri.startsWith(baseIri) ? "/" + iri.slice(baseIri.length) : iri;
-  const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-  function highlight(text) {
-    let out = "", last = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(text)) !== null) {
-      if (m[0] === "") { TOKEN.lastIndex++; continue; }
-      out += escape(text.slice(last, m.index));
-      let cls = null;
-      if (m[1]) cls = "tok-comment";
-      else if (m[2]) cls = "tok-iri";
-      else if (m[3]) cls = "tok-string";
-      else if (m[4]) cls = "tok-var";
-      else if (m[5]) cls = "tok-lang";
-      else if (m[0].includes(":")) cls = "tok-pname";
-      else if (m[8]) cls = "tok-number";
-      else if (m[9] && KEYWORDS.has(m[9].toUpperCase())) cls = "tok-keyword";
-      out += cls ? `<span class="${cls}">${escape(m[0])}</span>` : escape(m[0]);
-      last = m.index + m[0].length;
-    }
-    return out + escape(text.slice(last)) + "\n";
-  }
-
-  const form = document.getElementById("editor-form");
+  const config = JSON.parse(document.getElementById("editor-config").textContent);
+  const S = JSON.parse(document.getElementById("editor-strings").textContent);
+  const K = window.GeoKGCharts;
+  const { Yasqe, Yasr } = Yasgui;
+  const endpoint = new URL("/sparql", location.href).href;
   const area = document.getElementById("query");
-  const code = document.getElementById("highlight");
-  const pre = code.parentElement;
-  const status = document.getElementById("status");
-  const table = document.getElementById("results");
-  const examples = JSON.parse(document.getElementById("examples-data").textContent);
-  const downloads = { csv: document.getElementById("download-csv"), json: document.getElementById("download-json") };
+  const mount = document.getElementById("yasgui");
 
-  function refresh() { code.innerHTML = highlight(area.value); pre.scrollTop = area.scrollTop; pre.scrollLeft = area.scrollLeft; }
-  area.addEventListener("input", refresh);
-  area.addEventListener("scroll", () => { pre.scrollTop = area.scrollTop; pre.scrollLeft = area.scrollLeft; });
-  area.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
+  // Autocompletion from this server only.
+  let terms = null;
+  const getTerms = () => terms || (terms = fetch("/editor/terms.json").then((r) => r.json()));
+  Yasqe.forkAutocompleter("class", { name: "geokg-class", bulk: true, autoShow: true, persistenceId: null,
+    get: () => getTerms().then((t) => t.classes) }, false);
+  Yasqe.forkAutocompleter("property", { name: "geokg-property", bulk: true, autoShow: true, persistenceId: null,
+    get: () => getTerms().then((t) => t.properties) }, false);
+  Object.assign(Yasqe.defaults, {
+    autocompleters: ["variables", "prefixes", "geokg-class", "geokg-property"],
+    prefixCcApi: new URL("/editor/prefixes.json", location.href).href,
+    persistenceId: null, createShortLink: undefined, consumeShareLink: null, editorHeight: "340px",
+    screenReaderLabel: "SPARQL query",
   });
-  document.getElementById("examples").addEventListener("change", (e) => {
-    if (examples[e.target.value]) { area.value = examples[e.target.value]; refresh(); }
-  });
 
-  function post(accept) {
-    return fetch("/sparql", {
-      method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": accept },
-      body: new URLSearchParams({ query: area.value }),
-    });
-  }
+  // Result IRIs of the graph open their GeoKG page, in this tab.
+  const Table = Yasr.plugins.table;
+  Table.defaults.openIriInNewWindow = false;
+  const iriLink = Table.prototype.getUriLinkFromBinding;
+  Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+    const html = iriLink.call(this, binding, prefixes);
+    const local = K.localPath(binding.value);
+    if (local === binding.value) return html;
+    const t = document.createElement("template");
+    t.innerHTML = html;
+    for (const a of t.content.querySelectorAll("a")) { a.setAttribute("href", local); a.removeAttribute("target"); }
+    return t.innerHTML;
+  };
+  // A shortened (ellipsed) cell expands on its first click, which would swallow the first click on
+  // its link: links are followed at once (the expansion stays for clicks beside them).
+  mount.addEventListener("click", (e) => { if (e.target.closest && e.target.closest("a.iri")) e.stopPropagation(); }, true);
+  Yasr.defaults.pluginOrder = ["table", "pivot", "chart", "response"];
+  Yasr.defaults.prefixes = config.prefixes;
+  Yasr.defaults.persistenceId = null;
 
-  function show(json) {
-    table.replaceChildren();
-    if (json.boolean !== undefined) { status.textContent = `ASK: ${json.boolean}`; return; }
-    const vars = json.head.vars, bindings = json.results.bindings;
-    const head = table.createTHead().insertRow();
-    for (const v of vars) { const th = document.createElement("th"); th.scope = "col"; th.textContent = v; head.appendChild(th); }
-    const body = table.createTBody();
-    for (const b of bindings) {
-      const row = body.insertRow();
-      for (const v of vars) {
-        const cell = row.insertCell(), term = b[v];
-        if (!term) continue;
-        if (term.type === "uri") {
-          const a = document.createElement("a");
-          a.href = localPath(term.value);
-          a.textContent = term.value; cell.appendChild(a);
-        } else { cell.textContent = term.value; if (term["xml:lang"]) cell.lang = term["xml:lang"]; }
+  // Errors: the server's message, and its position (oxigraph says "error at LINE:COLUMN") marked.
+  const marks = [];
+  function clearMarks() { while (marks.length) marks.pop()(); }
+  function errorBox(error) {
+    const box = document.createElement("div");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    const head = document.createElement("p");
+    const strong = document.createElement("strong");
+    strong.textContent = `${S.error}${error.status ? ` (${error.status})` : ""}`;
+    head.appendChild(strong);
+    box.appendChild(head);
+    const text = String(error.text || error.statusText || "");
+    const at = /error at (\d+):(\d+)/.exec(text);
+    const yasqe = yasgui.getTab().getYasqe();
+    if (at) {
+      const line = +at[1] - 1, column = +at[2] - 1;
+      const where = document.createElement("p");
+      where.className = "error-position";
+      where.textContent = S.at.replace("{line}", at[1]).replace("{column}", at[2]);
+      box.appendChild(where);
+      const source = yasqe.getDoc().getLine(line);
+      if (source !== undefined) {  // the line, with a caret under the column
+        const pre = document.createElement("pre");
+        pre.className = "error-excerpt";
+        pre.textContent = `${source}\n${" ".repeat(Math.max(0, column))}^`;
+        box.appendChild(pre);
+        clearMarks();
+        const end = { line, ch: Math.min(source.length, column + 1) };
+        const mark = yasqe.getDoc().markText({ line, ch: Math.min(column, Math.max(0, source.length - 1)) }, end, { className: "geokg-error-mark" });
+        yasqe.addLineClass(line, "background", "geokg-error-line");
+        marks.push(() => mark.clear(), () => yasqe.removeLineClass(line, "background", "geokg-error-line"));
       }
     }
-    status.textContent = `${bindings.length} ${bindings.length === 1 ? "row" : "rows"}`;
+    const message = document.createElement("pre");
+    message.className = "error-message";
+    message.textContent = text;
+    box.appendChild(message);
+    return box;
   }
+  Yasr.defaults.errorRenderers = [async (error) => errorBox(error)];
 
+  const yasgui = new Yasgui(mount, {
+    requestConfig: { endpoint, method: "POST" },
+    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+    persistenceId: null, populateFromUrl: false, autofocus: false, copyEndpointOnNewTab: true,
+    yasqe: { value: area.value },
+  });
+  document.getElementById("editor-form").hidden = true;  // YASGUI is the editor now
+  const tab = () => yasgui.getTab();
+  tab().getYasqe().setValue(area.value);
+  tab().getYasqe().on("change", clearMarks);
+
+  // After each run the address bar holds a URL that runs the same query (a named question by its parameters).
+  let bound = config.question ? { question: config.question, params: new URLSearchParams(new FormData(document.getElementById("question-form"))) } : null;
+  let boundText = bound ? tab().getYasqe().getValue() : null;
+  function shareUrl() {
+    const text = tab().getYasqe().getValue();
+    const params = bound && text === boundText ? bound.params : new URLSearchParams({ query: text });
+    params.set("run", "1");
+    return `/editor?${params}`;
+  }
+  yasgui.on("queryResponse", () => {
+    const url = shareUrl();
+    history.replaceState(null, "", url);
+    const link = document.getElementById("share-link");
+    link.href = url;
+    const server = document.getElementById("server-results");
+    if (server) server.remove();  // YASGUI shows the answer now
+  });
+  yasgui.on("queryBefore", clearMarks);
+
+  // A refused query is shown by the error view; the promise's rejection needs no more handling.
+  function run() { tab().getYasqe().query().catch(() => {}); }
+
+  // Named questions: the form binds the parameters on the server (checked, written as terms), the
+  // editor gets the bound query and runs it.
+  const form = document.getElementById("question-form");
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    status.textContent = "…";
-    const started = performance.now();
-    const response = await post("application/sparql-results+json, text/turtle;q=0.9");
-    const type = response.headers.get("content-type") || "";
+    const params = new URLSearchParams(new FormData(form));
+    params.delete("run");
+    const response = await fetch(`/editor/query?${params}`);
+    const text = await response.text();
+    let problem = form.querySelector(".query-error");
     if (!response.ok) {
-      table.replaceChildren(); status.textContent = `${response.status}: ${await response.text()}`;
-      downloads.csv.disabled = downloads.json.disabled = true; return;
+      if (!problem) { problem = document.createElement("div"); problem.className = "query-error"; problem.setAttribute("role", "alert"); form.appendChild(problem); }
+      let detail = text;
+      try { detail = JSON.parse(text).detail; } catch (_) { /* plain text */ }
+      problem.textContent = `${S.bad_params}: ${detail}`;
+      return;
     }
-    if (type.includes("json")) { show(await response.json()); }
-    else { table.replaceChildren(); const cap = table.createCaption(); const p = document.createElement("pre"); p.textContent = await response.text(); cap.appendChild(p); status.textContent = type; }
-    status.textContent += ` · ${Math.round(performance.now() - started)} ms`;
-    downloads.csv.disabled = downloads.json.disabled = !type.includes("json");
+    if (problem) problem.remove();
+    bound = { question: params.get("question"), params };
+    boundText = text;
+    tab().getYasqe().setValue(text);
+    run();
   });
 
-  async function download(kind) {
-    const response = await post(kind === "csv" ? "text/csv" : "application/sparql-results+json");
-    const blob = await response.blob();
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob); a.download = `results.${kind}`;
-    document.body.appendChild(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  // Accessibility of YASGUI's own controls: names for unlabelled selects and inputs.
+  function label(root) {
+    for (const el of root.querySelectorAll("select:not([aria-label]), input:not([aria-label]):not([type=hidden])")) {
+      if (el.id && document.querySelector(`label[for="${el.id}"]`)) continue;
+      if (el.closest("label")) continue;
+      const name = el.getAttribute("placeholder") || el.getAttribute("title") || el.className || el.name;
+      if (name) el.setAttribute("aria-label", name);
+    }
   }
-  downloads.csv.addEventListener("click", () => download("csv"));
-  downloads.json.addEventListener("click", () => download("json"));
-  refresh();
+  new MutationObserver(() => label(mount)).observe(mount, { childList: true, subtree: true });
+  // the editor's scroll area is reachable by keyboard (Tab), as axe asks of scrollable regions
+  for (const scroller of mount.querySelectorAll(".CodeMirror-scroll")) scroller.tabIndex = 0;
+  label(mount);
+
+  if (config.run) run();
+  mount.yasgui = yasgui;  // for the browser tests and the console
+  mount.dataset.ready = "true";
 })();

@@ -31,7 +31,7 @@ from geokg.model.vocab import Iris
 from geokg.read.context import Reader
 from geokg.settings import Settings
 from geokg.store import open_store
-from geokg.web import apidocs, editor, pages
+from geokg.web import apidocs, editor, pages, search
 
 log = logging.getLogger(__name__)
 _TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
@@ -101,7 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
-                   ask.router, figures.router, pages.router, apidocs.router, editor.router, ld.router):
+                   ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others

@@ -14,7 +14,8 @@ from webpage import axe_violations, drawn, open_page
 
 RAIN = "10.1038/s41561-024-01517-y"
 EROSION = "10.1038/s41561-025-01747-8"
-PAGES = ["/", "/?lang=zh", "/search?q=bootstrap uncertainty on satellite data", "/search?q=地震", "/browse", "/browse?scheme=data-type",
+PAGES = ["/", "/?lang=zh", "/search?q=bootstrap uncertainty on satellite data", "/search?q=地震", "/search?q=随机森林 遥感",
+         "/search?q=bootstrap&data_type=remote-sensing&sort=oldest", "/browse", "/browse?scheme=data-type",
          "/concept/resampling", "/paper/s41561-024-01517-y", f"/comparison?doi={RAIN}&doi={EROSION}", "/comparison",
          "/editor", "/editor?question=method-usage-by-family&run=1", "/dataset/era5", "/journal/nature-geoscience", "/paper/no-such-paper"]
 

@@ -23,7 +23,7 @@ from geokg.index.keys import Context, count_keys, facet_keys
 from geokg.index.text import index_tokens, match_expression
 
 #: Bumped when the schema or the keys change: an index of another version is rebuilt.
-VERSION = "1"
+VERSION = "2"
 TEXT_PARTS = ("title", "summary", "question", "findings")
 
 _SCHEMA = f"""
@@ -37,7 +37,7 @@ CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
 CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, paper INTEGER NOT NULL, PRIMARY KEY(key, paper)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_paper ON keys(paper);
 CREATE TABLE IF NOT EXISTS counts(key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS journals(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS names(kind TEXT, id TEXT, name TEXT, PRIMARY KEY(kind, id)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5({", ".join(TEXT_PARTS)}, tokenize='porter unicode61 remove_diacritics 2');
 """
 
@@ -122,10 +122,11 @@ class SideIndex:
             for table in ("papers", "keys", "counts", "text"):
                 db.execute(f"DELETE FROM {table}")
 
-    def set_journals(self, names: dict[str, str]) -> None:
+    def set_names(self, kind: str, names: dict[str, str]) -> None:
+        """The names of the catalogue's journals or datasets (shown in lists instead of ids)."""
         with self._transaction() as db:
-            db.execute("DELETE FROM journals")
-            db.executemany("INSERT INTO journals VALUES (?, ?)", sorted(names.items()))
+            db.execute("DELETE FROM names WHERE kind = ?", (kind,))
+            db.executemany("INSERT INTO names VALUES (?, ?, ?)", [(kind, i, n) for i, n in sorted(names.items())])
 
     def write(self, papers: Iterable[PaperFacts], ctx: Context, drop: Iterable[str] = ()) -> None:
         """Replace (or add) papers by graph and drop others, in one transaction."""
@@ -174,8 +175,11 @@ class SideIndex:
         """The checksum of every indexed paper graph (to compare with the store's)."""
         return {r["graph"]: r["checksum"] or "" for r in self.db.execute("SELECT graph, checksum FROM papers")}
 
+    def names(self, kind: str) -> dict[str, str]:
+        return {r["id"]: r["name"] for r in self.db.execute("SELECT id, name FROM names WHERE kind = ?", (kind,))}
+
     def journal_names(self) -> dict[str, str]:
-        return {r["id"]: r["name"] for r in self.db.execute("SELECT id, name FROM journals")}
+        return self.names("journal")
 
     def checksum(self, graph: str) -> str:
         """The checksum of one indexed paper graph ("" if unknown)."""
@@ -201,10 +205,59 @@ class SideIndex:
         return int(row[0]) if row else 0
 
     def search(self, all_keys: list[str], *, any_keys: list[str] | None = None, year_from: int | None = None,
-               year_to: int | None = None, text: str | None = None, sort: str = "newest", limit: int = 20,
-               offset: int = 0) -> Page:
+               year_to: int | None = None, text: str | None = None, any_words: bool = False, sort: str = "newest",
+               limit: int = 20, offset: int = 0) -> Page:
         """Papers holding every key of ``all_keys`` (and one of ``any_keys``), in the years, matching the
         words; one page in the chosen order (``relevance`` needs words), with the total."""
+        found = self._matching(all_keys, any_keys, year_from, year_to, text, any_words)
+        if found is None:
+            return Page(0, [])
+        join, condition, params = found
+        order = "t.rank, p.iri" if sort == "relevance" and join else SORTS.get(sort, SORTS["newest"])
+        total = self.db.execute(f"SELECT COUNT(*) FROM papers p {join} WHERE {condition}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT p.doi, p.iri, p.title, p.titles, p.issued, p.graph, p.texts, COALESCE(j.name, p.journal) AS journal "
+            f"FROM papers p {join} LEFT JOIN names j ON j.kind = 'journal' AND j.id = p.journal WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset]).fetchall()
+        return Page(int(total), [dict(r) for r in rows])
+
+    def facet_counts(self, prefixes: list[str], all_keys: list[str], *, year_from: int | None = None, year_to: int | None = None,
+                     text: str | None = None, any_words: bool = False) -> dict[str, dict[str, int]]:
+        """For the papers a search matches: how many hold each key starting with each prefix (for filters
+        with counts). Without any condition these are the kept counts."""
+        if not all_keys and year_from is None and year_to is None and not text:
+            return {prefix: self.counts(prefix) for prefix in prefixes}
+        found = self._matching(all_keys, None, year_from, year_to, text, any_words)
+        out: dict[str, dict[str, int]] = {prefix: {} for prefix in prefixes}
+        if found is None:
+            return out
+        join, condition, params = found
+        self.db.execute("DROP TABLE IF EXISTS temp.matched")
+        self.db.execute(f"CREATE TEMP TABLE matched AS SELECT p.id AS id FROM papers p {join} WHERE {condition}", params)
+        try:
+            for prefix in prefixes:
+                counted = self.db.execute(
+                    "SELECT k.key, COUNT(*) AS n FROM matched m JOIN keys k ON k.paper = m.id AND k.key >= ? AND k.key < ? "
+                    "GROUP BY k.key", (prefix, prefix + "\uffff"))
+                out[prefix] = {r["key"][len(prefix):]: int(r["n"]) for r in counted}
+        finally:
+            self.db.execute("DROP TABLE IF EXISTS temp.matched")
+        return out
+
+    def year_counts(self, all_keys: list[str], *, text: str | None = None, any_words: bool = False) -> dict[int, int]:
+        """Papers per year among those a search (without its years) matches."""
+        found = self._matching(all_keys, None, None, None, text, any_words)
+        if found is None:
+            return {}
+        join, condition, params = found
+        counted = self.db.execute(f"SELECT p.year AS year, COUNT(*) AS n FROM papers p {join} WHERE {condition} AND p.year IS NOT NULL "
+                                  "GROUP BY p.year", params)
+        return {int(r["year"]): int(r["n"]) for r in counted}
+
+    def _matching(self, all_keys: list[str], any_keys: list[str] | None, year_from: int | None, year_to: int | None,
+                  text: str | None, any_words: bool = False) -> tuple[str, str, list[str | int]] | None:
+        """The FROM-join, WHERE condition and parameters selecting the papers of a search; None: nothing
+        can match (words that give no term)."""
         where: list[str] = []
         params: list[str | int] = []
         for key in all_keys:
@@ -219,19 +272,11 @@ class SideIndex:
         if year_to is not None:
             where.append("p.year <= ?")
             params.append(year_to)
-        match = match_expression(text) if text else None
-        join, order = "", SORTS.get(sort, SORTS["newest"])
+        match = match_expression(text, any_words) if text else None
         if text and match is None:
-            return Page(0, [])
+            return None
+        join = ""
         if match is not None:
             join = "JOIN (SELECT rowid, rank FROM text WHERE text MATCH ?) t ON t.rowid = p.id"
             params.insert(0, match)
-            if sort == "relevance":
-                order = "t.rank, p.iri"
-        condition = " AND ".join(where) or "1"
-        total = self.db.execute(f"SELECT COUNT(*) FROM papers p {join} WHERE {condition}", params).fetchone()[0]
-        rows = self.db.execute(
-            f"SELECT p.doi, p.iri, p.title, p.titles, p.issued, p.graph, p.texts, COALESCE(j.name, p.journal) AS journal "
-            f"FROM papers p {join} LEFT JOIN journals j ON j.id = p.journal WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset]).fetchall()
-        return Page(int(total), [dict(r) for r in rows])
+        return join, " AND ".join(where) or "1", params

@@ -36,9 +36,11 @@ def context_of(store: Store) -> Context:
                    {k: tuple(v) for k, v in types.items()})
 
 
-def journal_names(store: Store) -> dict[str, str]:
-    found = rows(store.query(f"SELECT ?j ?name WHERE {{ ?j a {iri(str(GEODM.Journal))} ; {iri(str(DCTERMS.title))} ?name }}"))
-    return {r["j"].rstrip("/").rsplit("/", 1)[-1]: r["name"] for r in found}
+def catalogue_names(store: Store, cls: str) -> dict[str, str]:
+    """Journals or datasets (a class IRI) by local id → English (or only) title."""
+    found = rows(store.query(f"""SELECT ?x ?name WHERE {{ ?x a {iri(cls)} ; {iri(str(DCTERMS.title))} ?name
+        FILTER(LANG(?name) = "" || LANGMATCHES(LANG(?name), "en")) }}"""))
+    return {r["x"].rstrip("/").rsplit("/", 1)[-1]: r["name"] for r in found}
 
 
 def update(index: SideIndex, ctx: Context, graphs: Mapping[str, str | bytes | None]) -> None:
@@ -90,7 +92,8 @@ def reconcile(store: Store, index: SideIndex, prefix: str, progress: Callable[[i
     """Bring the index in line with the store: (re)index papers whose checksum differs or that it lacks,
     drop papers the store no longer holds. Returns (papers indexed, papers dropped)."""
     ctx = context_of(store)
-    index.set_journals(journal_names(store))
+    index.set_names("journal", catalogue_names(store, str(GEODM.Journal)))
+    index.set_names("dataset", catalogue_names(store, str(GEODM.Dataset)))
     wanted = store_checksums(store, prefix)
     have = index.checksums()
     stale = sorted(g for g, c in wanted.items() if not c or have.get(g) != c)

@@ -187,7 +187,8 @@ def _index(store: Store, side_index: SideIndex, iris: Iris, corpus: Corpus, ctx:
     """Bring the side index in line after a load: the papers written, from the graphs in hand; then
     anything else that differs from the store. A changed ontology or catalogue changes every paper's
     keys: then the index is rebuilt."""
-    side_index.set_journals({j.id: j.name for j in corpus.catalogue.journals.values()})
+    side_index.set_names("journal", {j.id: j.name for j in corpus.catalogue.journals.values()})
+    side_index.set_names("dataset", {d.id: d.name.en for d in corpus.catalogue.datasets.values()})
     if rebuild:
         side_index.clear()
     else:

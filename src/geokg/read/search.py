@@ -98,6 +98,8 @@ class Search:
     year_from: int | None = None
     year_to: int | None = None
     text: str | None = None
+    any_words: bool = False
+    """Match papers with any of the words of ``text`` (else all of them)."""
 
     def where(self) -> str:
         # Selective facet patterns first (each expands its concept, then joins to papers):
@@ -172,6 +174,6 @@ def page(reader: Reader, search: Search, number: int = 1, per_page: int = 20, so
     if sort == "relevance" and not search.text:
         raise InvalidInput("sort=relevance needs words to match (q=)")
     found = reader.index.search(search.keys(), year_from=search.year_from, year_to=search.year_to, text=search.text,
-                                sort=sort, limit=per_page, offset=(number - 1) * per_page)
+                                any_words=search.any_words, sort=sort, limit=per_page, offset=(number - 1) * per_page)
     return {"total": found.total, "page": number, "per_page": per_page, "sort": sort,
             "papers": [summary(r, search.text) for r in found.rows]}

@@ -6,6 +6,7 @@ words of the interface itself live here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi import Request
@@ -36,6 +37,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.sparql": {"en": "The SPARQL query that was run", "zh": "实际执行的 SPARQL 查询"},
     "ask.open_editor": {"en": "Open in the SPARQL editor", "zh": "在 SPARQL 编辑器中打开"},
     "ask.compare_selected": {"en": "Compare selected papers", "zh": "比较所选论文"},
+    "search.filtered": {"en": "Papers", "zh": "论文"},
+    "search.filters": {"en": "Filters", "zh": "筛选"},
+    "search.remove": {"en": "Remove filter", "zh": "移除筛选"},
+    "search.group.family": {"en": "Method family", "zh": "方法类别"},
+    "search.group.method": {"en": "Method", "zh": "方法"},
+    "search.group.purpose": {"en": "Purpose", "zh": "目的"},
+    "search.group.data_type": {"en": "Data type", "zh": "数据类型"},
+    "search.group.process": {"en": "Natural process", "zh": "自然过程"},
+    "search.group.dataset": {"en": "Dataset", "zh": "数据集"},
+    "search.group.journal": {"en": "Journal", "zh": "期刊"},
+    "search.group.section": {"en": "Report section", "zh": "报告章节"},
+    "search.group.year": {"en": "Year", "zh": "年份"},
+    "search.words": {"en": "Searched as words in titles, summaries, questions and findings", "zh": "作为词语在标题、摘要、问题与结论中检索"},
+    "search.sort": {"en": "Sort", "zh": "排序"},
+    "search.sort.newest": {"en": "newest", "zh": "最新"},
+    "search.sort.oldest": {"en": "oldest", "zh": "最早"},
+    "search.sort.title": {"en": "title", "zh": "标题"},
+    "search.sort.relevance": {"en": "best match", "zh": "相关度"},
+    "search.pages": {"en": "Pages of results", "zh": "结果分页"},
+    "search.page": {"en": "Page", "zh": "第"},
+    "search.prev": {"en": "previous", "zh": "上一页"},
+    "search.next": {"en": "next", "zh": "下一页"},
+    "search.try": {"en": "Try instead", "zh": "可以尝试"},
+    "search.alone": {"en": "alone: papers", "zh": "单独检索：论文数"},
+    "search.any": {"en": "Papers with any of the words", "zh": "包含任一词语的论文"},
+    "search.mean": {"en": "Did you mean", "zh": "您是否要找"},
+    "search.strict": {"en": "Filters each hold somewhere in a paper. The named question that requires one method application to have the method, the purpose and the data type together",
+                      "zh": "各筛选条件分别在论文中成立即可。要求同一方法应用同时满足方法、目的与数据类型的命名问题"},
+    "search.strict.link": {"en": "finds", "zh": "找到的论文数"},
     "glance": {"en": "The field at a glance", "zh": "领域概览"},
     "fig.heatmap": {"en": "Method family × data type (papers)", "zh": "方法类别 × 数据类型（论文数）"},
     "fig.heatmap.desc": {"en": "Papers that apply a method of each family to data of each type.",
@@ -149,6 +179,17 @@ def language(request: Request) -> str:
         return asked
     accept = (request.headers.get("accept-language") or "").lower()
     return "zh" if accept.startswith("zh") else "en"
+
+
+def query_language(request: Request, q: str) -> str:
+    """The page's language for a query: what the user chose, else the query's script (Chinese
+    characters: Chinese), else the browser's."""
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked in LANGUAGES:
+        return asked
+    if re.search(r"[\u4e00-\u9fff]", q):
+        return "zh"
+    return language(request)
 
 
 def translator(lang: str) -> Callable[[str], str]:

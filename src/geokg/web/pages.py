@@ -17,7 +17,6 @@ from geokg import __version__
 from geokg.errors import InvalidInput
 from geokg.model.vocab import GKC, SCHEMES
 from geokg.read import concepts
-from geokg.read.ask import ask
 from geokg.read.context import Reader
 from geokg.read.papers import compare, paper_details
 from geokg.read.stats import counts
@@ -37,8 +36,8 @@ def reader_of(request: Request) -> Reader:
     return reader
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = language(request)
+def render(request: Request, template: str, status: int = 200, lang: str | None = None, **context: Any) -> HTMLResponse:
+    lang = lang or language(request)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
@@ -64,18 +63,6 @@ def switch_language(lang: str, next: str = "/") -> Response:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     return render(request, "home.html", counts=counts(reader_of(request)), examples=EXAMPLES)
-
-
-@router.get("/search", response_model=None)
-def search(request: Request, q: Annotated[str, Query(max_length=300)] = "") -> Response:
-    if not q.strip():
-        return RedirectResponse("/", status_code=303)
-    reader = reader_of(request)
-    answer = ask(reader, q)
-    found = concepts.search(reader, q, None, 8)
-    return render(request, "search.html", q=q, answer=answer, concepts=found,
-                  papers=localise(request, [{**p, "href": reader.iris.local(p["iri"])} for p in answer["papers"]], language(request)),
-                  editor_href="/editor?" + urlencode({"query": answer["sparql"]}))
 
 
 @router.get("/browse", response_class=HTMLResponse)

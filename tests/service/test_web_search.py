@@ -96,3 +96,12 @@ def test_filters_narrow_the_results_in_the_browser(page: Page, shots: Path) -> N
     page.screenshot(path=shots / "search-filters.png", full_page=True)
     page.locator("#chosen a").click()
     expect(page.locator("#total")).to_have_text(f"({before})")
+
+
+def test_a_concept_page_pages_its_papers_with_the_total(client: httpx.Client) -> None:
+    api = client.get("/concepts/statistics-regression", params={"per_page": 200}).json()
+    first = client.get("/concept/statistics-regression", headers=HTML).text
+    assert f'id="concept-total">({api["total"]})' in first
+    if api["total"] > 50:  # the bundled corpus: one page; at scale the pager appears
+        assert 'rel="next"' in first
+    assert 'href="/search?method=statistics-regression"' in first or api["total"] <= 50

@@ -38,6 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.open_editor": {"en": "Open in the SPARQL editor", "zh": "在 SPARQL 编辑器中打开"},
     "ask.compare_selected": {"en": "Compare selected papers", "zh": "比较所选论文"},
     "search.filtered": {"en": "Papers", "zh": "论文"},
+    "concept.filter": {"en": "Filter these papers", "zh": "筛选这些论文"},
     "search.filters": {"en": "Filters", "zh": "筛选"},
     "search.remove": {"en": "Remove filter", "zh": "移除筛选"},
     "search.group.family": {"en": "Method family", "zh": "方法类别"},

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from geokg import __version__
 from geokg.errors import InvalidInput
-from geokg.model.vocab import GKC, SCHEMES
+from geokg.model.vocab import GKC, SCHEME, SCHEMES
 from geokg.read import concepts
 from geokg.read.context import Reader
 from geokg.read.papers import compare, paper_details
@@ -129,7 +129,10 @@ def concept_page(request: Request, subject: str, headers: dict[str, str]) -> HTM
     reader = reader_of(request)
     page = request.query_params.get("page", "1")
     detail = concepts.detail(reader, subject[len(GKC):], int(page) if page.isdigit() and int(page) > 0 else 1)
-    response = render(request, "concept.html", concept=detail, subject=subject,
+    facet = SCHEME[detail["scheme"]].facet if detail["scheme"] in SCHEME else None
+    filter_href = "/search?" + urlencode({facet: detail["id"]}) if facet else (
+        "/search?" + urlencode({"section": detail["notation"]}) if detail.get("notation") else None)
+    response = render(request, "concept.html", concept=detail, subject=subject, filter_href=filter_href,
                       papers=localise(request, [{**p, "href": reader.iris.local(p["iri"])} for p in detail["papers"]], language(request)))
     response.headers.update(headers)
     return response

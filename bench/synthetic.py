@@ -10,6 +10,7 @@ Papers have 2-6 method applications, 1-4 datasets, 1-3 processes, findings in tw
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import sys
@@ -92,30 +93,42 @@ def write_loaders(n: int, out: Path, seed: int = 42) -> Path:
 
 
 def stage_store(n: int, folder: Path, seed: int = 42) -> Path:
-    """A store holding the bundled corpus plus ``n`` synthetic papers, for read benchmarks.
+    """A store holding the bundled corpus plus ``n`` synthetic papers (and its side index, where
+    ``geokg serve`` looks for it), for read benchmarks.
 
     The bundled corpus goes through `geokg load`; the synthetic papers are written by the
-    loader's own graph writer (their validation is measured by bench/validation.py).
+    loader's own graph writer (their validation is measured by bench/validation.py) and indexed
+    from the same N-Triples.
     """
+    from geokg.index.keys import Context
+    from geokg.index.open import open_index
+    from geokg.index.sync import update
     from geokg.load.corpus import load_corpus
     from geokg.load.write import write_graphs
     from geokg.model.to_rdf import paper_graph
     from geokg.model.vocab import Iris
+    from geokg.settings import Settings
     from geokg.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(folder)
-    load_corpus(store)
+    side_index = open_index(Settings(store=str(folder)))
+    load_corpus(store, side_index=side_index)
     problems: list = []  # type: ignore[type-arg]
     catalogue = read_catalogue(resources.loaders_dir(), problems)
     types = {d.id: d.data_types for d in catalogue.datasets.values()}
     index, iris = default_index(), Iris()
     batch: dict[str, str] = {}
+    ctx = Context.of(index, types)
     for record in records(n, seed):
-        batch[str(iris.paper_graph(record.id))] = paper_graph(record, index, iris, types).serialize(format="nt")
+        # a checksum as `geokg load` stamps, so that the index can tell the papers are up to date
+        checksum = hashlib.sha256(record.model_dump_json().encode()).hexdigest()
+        batch[str(iris.paper_graph(record.id))] = paper_graph(record, index, iris, types, checksum).serialize(format="nt")
         if len(batch) == 1000:
             write_graphs(store, batch)
+            update(side_index, ctx, dict(batch))
             batch = {}
     write_graphs(store, batch)
+    update(side_index, ctx, dict(batch))
     store.close()
     return folder
 

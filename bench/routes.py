@@ -36,7 +36,7 @@ from measure import percentile  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 RAIN = "10.1038/s41561-024-01517-y"
-COMPARED = ",".join(f"doi={quote(d)}" for d in (RAIN, synthetic.doi(1), synthetic.doi(2), synthetic.doi(3), synthetic.doi(4)))
+COMPARED = "&".join(f"doi={quote(d)}" for d in (RAIN, synthetic.doi(1), synthetic.doi(2), synthetic.doi(3), synthetic.doi(4)))
 #: The fixed list of issue 18: (name, path). Concept ids: the largest family and a leaf.
 ROUTES: list[tuple[str, str]] = [
     ("home", "/"),
@@ -118,7 +118,7 @@ def write_and_see(http: httpx.Client, token: str) -> dict[str, Any]:
     graph = f"https://w3id.org/geokg/graph/paper/{synthetic.paper_id(7)}"
     body = http.get("/store", params={"graph": graph}, headers={"Accept": "application/n-triples"}).text
     word = f"benchmarkword{secrets.token_hex(3)}"
-    changed = body.replace("Synthetic study 7 of", f"Synthetic study 7 ({word}) of", 1)
+    changed = body.replace("Synthetic study 7 of", f"Synthetic study 7 ({word}) of")  # the title and its label
     before = http.get("/stats").json()["papers"]
     started = time.perf_counter()
     put = http.put("/store", params={"graph": graph}, content=changed.encode(),

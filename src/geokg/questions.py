@@ -33,6 +33,12 @@ CONCEPT_TYPES = {
     "data-type": "data type",
     "process": "process",
     "category": "",
+    "technique": "technique",
+    "dataset-role": "dataset role",
+    "platform": "platform",
+    "instrument": "instrument",
+    "geologic-time": "geologic time",
+    "body": "body",
 }
 OTHER_TYPES = ("journal", "dataset", "integer", "string")
 _PARAM = re.compile(r"^\?(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)$")

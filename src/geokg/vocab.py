@@ -55,6 +55,23 @@ class GEODM(DefinedNamespace):
     reportRow: URIRef
     recordChecksum: URIRef
     order: URIRef
+    Technique: URIRef
+    ObservingPlatform: URIRef
+    Instrument: URIRef
+    GeologicTimeUnit: URIRef
+    PlanetaryBody: URIRef
+    DatasetRole: URIRef
+    DatasetUse: URIRef
+    ReportListing: URIRef
+    hasDatasetUse: URIRef
+    dataset: URIRef
+    role: URIRef
+    hasListing: URIRef
+    category: URIRef
+    studiesPeriod: URIRef
+    studiesBody: URIRef
+    platform: URIRef
+    instrument: URIRef
 
 
 SCHEMES = {
@@ -64,4 +81,10 @@ SCHEMES = {
     "process": GKC["processes"],
     "research focus": GKC["research-focus"],
     "data category": GKC["data-categories"],
+    "technique": GKC["techniques"],
+    "dataset role": GKC["dataset-roles"],
+    "platform": GKC["platforms"],
+    "instrument": GKC["instruments"],
+    "geologic time": GKC["geologic-time"],
+    "body": GKC["bodies"],
 }

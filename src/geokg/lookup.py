@@ -21,6 +21,12 @@ _SCHEMES = {
     "https://w3id.org/geokg/concept/processes": "process",
     "https://w3id.org/geokg/concept/research-focus": "research-focus",
     "https://w3id.org/geokg/concept/data-categories": "data-category",
+    "https://w3id.org/geokg/concept/techniques": "technique",
+    "https://w3id.org/geokg/concept/platforms": "platform",
+    "https://w3id.org/geokg/concept/instruments": "instrument",
+    "https://w3id.org/geokg/concept/geologic-time": "geologic-time",
+    "https://w3id.org/geokg/concept/bodies": "body",
+    "https://w3id.org/geokg/concept/dataset-roles": "dataset-role",
 }
 CONCEPT_NS = str(GKC)
 

@@ -13,7 +13,8 @@ from geokg.api.results import iri, rows
 from geokg.lookup import CONCEPT_NS, ConceptLookup
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
-SCHEMES = ("method", "purpose", "data-type", "process", "research-focus", "data-category")
+SCHEMES = ("method", "purpose", "data-type", "process", "research-focus", "data-category",
+           "technique", "platform", "instrument", "geologic-time", "body", "dataset-role")
 
 
 def lookup(request: Request) -> ConceptLookup:

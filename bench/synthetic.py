@@ -118,7 +118,7 @@ def stage_store(n: int, folder: Path, seed: int = 42) -> Path:
     types = {d.id: d.data_types for d in catalogue.datasets.values()}
     index, iris = default_index(), Iris()
     batch: dict[str, str] = {}
-    ctx = Context.of(index, types)
+    ctx = Context.of(index, {d.id: [*d.data_types, *d.platforms, *d.instruments] for d in catalogue.datasets.values()})
     for record in records(n, seed):
         # a checksum as `geokg load` stamps, so that the index can tell the papers are up to date
         checksum = hashlib.sha256(record.model_dump_json().encode()).hexdigest()

@@ -112,7 +112,36 @@ def _paper_as_blank_node(g: Graph) -> None:
     g.remove((paper, None, None))
 
 
+def _dataset_use(role: URIRef | None) -> Callable[[Graph], None]:
+    """Issue 19: a dataset use (other_datasets entry), with or without its role."""
+    def mutate(g: Graph) -> None:
+        paper = _paper(g)
+        use = URIRef(f"{paper}#dataset-use-1")
+        g.add((paper, GEODM.hasDatasetUse, use))
+        g.add((use, RDF.type, GEODM.DatasetUse))
+        g.add((use, GEODM.dataset, URIRef("https://w3id.org/geokg/dataset/era5-land")))
+        if role is not None:
+            g.add((use, GEODM.role, role))
+    return mutate
+
+
+def _listing(order: Literal) -> Callable[[Graph], None]:
+    def mutate(g: Graph) -> None:
+        paper = _paper(g)
+        listing = URIRef(f"{paper}#listing-3.4")
+        g.set((listing, GEODM.order, order))
+    return mutate
+
+
 MUTATIONS: dict[str, Callable[[Graph], None]] = {
+    "dataset use without role": _dataset_use(None),
+    "dataset role from another scheme": _dataset_use(GKC["bootstrap"]),
+    "report position zero": _listing(Literal(0)),
+    "report position as text": _listing(Literal("1")),
+    "period from another scheme": _add(GEODM.studiesPeriod, GKC["bootstrap"]),
+    "body from another scheme": _add(GEODM.studiesBody, GKC["cenozoic"]),
+    "no body": _set(GEODM.studiesBody, None),
+    "method is a data type": _set(GEODM.method, GKC["satellite-data"], _ma(1)),
     "no DOI": _set(PRISM.doi, None),
     "two DOIs": _add(PRISM.doi, Literal("10.1038/other")),
     "DOI pattern": _set(PRISM.doi, Literal("doi:10.1038/x")),
@@ -170,3 +199,17 @@ def test_unsupported_shapes_fall_back_to_pyshacl() -> None:
     assert compile_shapes(shapes) is None
     assert Validator(Graph(), fast=True).compiled is not None  # the bundled shapes do compile
     assert Path(ROOT / "shapes" / "paper.ttl").is_file()
+
+
+ISSUE_19 = ["dataset use without role", "dataset role from another scheme", "report position zero", "report position as text",
+            "period from another scheme", "body from another scheme", "no body", "method is a data type"]
+
+
+@pytest.mark.parametrize("name", ISSUE_19)
+def test_the_new_shapes_reject_their_defects(name: str, setup) -> None:  # type: ignore[no-untyped-def]
+    fast, slow, build = setup
+    record = next(r for r in read_corpus().papers.values() if r.id == PAPER)
+    graph = build(record)
+    MUTATIONS[name](graph)
+    quick, full = verdicts(fast, slow, [graph])
+    assert not full and not quick, f"{name}: a defect of the issue-19 fields passed SHACL"

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
+from geokg.model.ontology import default_index
 from geokg.web.i18n import STRINGS
 
 HTML = {"Accept": "text/html"}
@@ -109,7 +110,7 @@ def test_empty_search_goes_home(client: httpx.Client) -> None:
 def test_concept_tree_counts_match_the_concept_api(client: httpx.Client) -> None:
     body = client.get("/browse", headers=HTML).text
     counts = dict(re.findall(r'data-concept="([^"]+)" data-papers="(\d+)"', body))
-    assert len(counts) == 151  # every method concept of the ontology
+    assert set(counts) == default_index().by_scheme["method"]  # every method concept of the ontology
     for concept in ("statistics-regression", "resampling", "bootstrap", "random-forest", "deep-learning"):
         assert int(counts[concept]) == len(client.get(f"/concepts/{concept}").json()["papers"]), concept
 
@@ -234,14 +235,16 @@ def test_year_series_count_papers_per_year_and_focus(client: httpx.Client) -> No
 
 
 def test_network_data_matches_the_named_question(client: httpx.Client) -> None:
-    figure = client.get("/figures/method-cooccurrence").json()
     question = client.get("/questions/method-cooccurrence").json()["rows"]
+    figure = client.get("/figures/method-cooccurrence", params={"top": 500}).json()  # every pair, not the default 60
+    assert len(question) <= 500
     labels = {n["id"]: n["label_en"] for n in figure["nodes"]}
     assert {(frozenset((labels[e["source"]], labels[e["target"]])), e["papers"]) for e in figure["edges"]} == \
         {(frozenset((r["methodA"], r["methodB"])), r["papers"]) for r in question}
     for node in figure["nodes"][:5]:  # papers using the method itself; /papers also counts narrower methods
         assert 2 <= node["papers"] <= client.get("/papers", params={"method": node["id"]}).json()["total"]
     assert client.get("/figures/method-cooccurrence", params={"min_papers": 100}).json() == {"nodes": [], "edges": [], "families": []}
+    assert len(client.get("/figures/method-cooccurrence").json()["edges"]) == min(60, len(question))
 
 
 def test_neighbourhood_links_the_paper_to_its_facts_and_related_papers(client: httpx.Client) -> None:

@@ -154,14 +154,15 @@ def test_markdown_file_and_bad_inputs_name_the_file(tmp_path: Path) -> None:
 
 
 def test_unknown_method_and_dataset_terms_become_candidates_with_closest_concepts() -> None:
-    text = "We trained a vision transformer and a U-Net++ on Sentinel-2 imagery to map glacial lakes."
+    # Sentinel-2 is catalogued (as a dataset other papers mention); GaoFen-7 is not.
+    text = "We trained a vision transformer and a U-Net++ on GaoFen-7 imagery to map glacial lakes."
     a = annotate_text(text)
     new = {t.text: t for t in a.new_terms}
     assert new["vision transformer"].kind == "method"
     assert {"neural-networks", "deep-learning"} & {c for c, _, _ in new["vision transformer"].closest}
     assert new["U-Net++"].kind == "method" and new["U-Net++"].closest[0][0] == "u-net"
     assert "u-net" not in a.ids("method")  # U-Net++ is not U-Net
-    sentinel = next(t for name, t in new.items() if name.startswith("Sentinel-2"))
+    sentinel = next(t for name, t in new.items() if name.startswith("GaoFen-7"))
     assert sentinel.kind == "dataset" and sentinel.closest
     assert text[sentinel.evidence.match_start : sentinel.evidence.match_end] == sentinel.text
 

@@ -65,7 +65,9 @@ def _dois(store: Store, name: str, index: ConceptIndex, **values: str) -> set[st
 def test_example_question_answers(loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
     name = "papers-by-method-purpose-datatype"
     exact = _dois(loaded_store, name, index)
-    assert exact == {"10.1038/s41561-024-01517-y"}  # rain and ocean CO2 uptake: bootstrap CIs on satellite rain
+    # Rain and ocean CO2 uptake (bootstrap CIs on satellite rain) and glacial erosion (issue 19: the
+    # bootstrap CIs of the global predictions resample equations applied to satellite ice velocity).
+    assert exact == {"10.1038/s41561-024-01517-y", "10.1038/s41561-025-01747-8"}
     # Broad concepts include narrower ones.
     assert exact <= _dois(loaded_store, name, index, method="resampling", dataType="remote-sensing")
     assert exact <= _dois(loaded_store, name, index, method="statistics-regression")
@@ -108,3 +110,37 @@ def test_string_parameters_are_escaped(loaded_store: EmbeddedStore, index: Conce
 def test_integer_parameters_are_checked(index: ConceptIndex) -> None:
     with pytest.raises(InvalidInput, match="not an integer"):
         bind(questions()["papers-by-journal-and-years"], {"from": "2024 || true"}, index)
+
+
+# --- issue 19: the new vocabularies answer the questions they were made for -------------------
+
+def test_planetary_processes_return_only_papers_on_other_bodies(loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
+    planetary = _dois(loaded_store, "papers-by-process", index, process="planetary-processes")
+    elsewhere = _dois(loaded_store, "papers-by-body", index, body="moon") | _dois(loaded_store, "papers-by-body", index, body="mars")
+    assert planetary and planetary == elsewhere
+    assert not planetary & _dois(loaded_store, "papers-by-body", index, body="earth")
+
+
+def test_time_periods_match_within_and_across(loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
+    rows = loaded_store.query(bind(questions()["papers-by-time-period"], {"period": "cenozoic"}, index))
+    how = {row["doi"].value: row["match"].value for row in rows}  # type: ignore[union-attr]
+    assert how["10.1038/s41561-024-01473-7"] == "within"  # Tibet: annotated Cenozoic
+    assert how["10.1126/science.adg6103"] == "within"  # pyrite: Pleistocene, inside the Cenozoic
+    assert how["10.1126/science.adk3705"] == "spans"  # PhanDA: the whole Phanerozoic
+    assert "10.1126/sciadv.adw5878" not in how  # Early-Middle Palaeozoic
+    with pytest.raises(InvalidInput, match="geologic-time"):
+        bind(questions()["papers-by-time-period"], {"period": "bootstrap"}, index)
+
+
+def test_every_report_section_lists_its_papers_in_order(loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
+    for section, concept in index.notation.items():
+        rows = list(loaded_store.query(bind(questions()["report-section-order"], {"section": concept}, index)))
+        positions = [int(row["position"].value) for row in rows]  # type: ignore[union-attr]
+        assert positions == list(range(1, len(positions) + 1)), section
+
+
+def test_mentioned_datasets_are_listed_but_not_used(loaded_store: EmbeddedStore, index: ConceptIndex) -> None:
+    mentioned = list(loaded_store.query(bind(questions()["datasets-by-role"], {}, index)))
+    assert mentioned and all(row["used"].value == "false" for row in mentioned)  # type: ignore[union-attr]
+    inputs = list(loaded_store.query(bind(questions()["datasets-by-role"], {"role": "input"}, index)))
+    assert inputs and all(row["used"].value == "true" for row in inputs)  # type: ignore[union-attr]

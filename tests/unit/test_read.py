@@ -28,7 +28,8 @@ def test_ask_understands_a_question_and_finds_the_flagship_paper(reader: Reader)
 def test_every_facet_of_the_table_resolves_and_searches(reader: Reader) -> None:
     examples = {"method": "bootstrap", "purpose": "uncertainty-quantification", "data_type": "remote-sensing",
                 "process": "glacial-erosion", "dataset": "era5", "journal": "nature-geoscience", "section": "4.1",
-                "derived_section": "4.1"}
+                "derived_section": "4.1", "technique": "mass-spectrometry", "platform": "earth-observation-satellites",
+                "instrument": "seismometers", "period": "cenozoic", "body": "moon"}
     assert set(examples) == set(search.FACETS), "every facet needs an example here"
     for name, value in examples.items():
         found = search.page(reader, search.build(reader, {name: [value]}), 1, 200)
@@ -82,3 +83,14 @@ def test_papers_figures_stats_and_catalogue_read_without_a_server(reader: Reader
     assert stats.stats(reader)["papers"] == 35
     assert {d["id"] for d in catalogue.datasets(reader)} >= {"era5"}
     assert [n for n in concepts.tree(reader, "method") if n["notation"] == "4.1"]
+
+
+@pytest.mark.parametrize(("question", "facet", "concept"), [
+    ("which papers study the Cenozoic", "period", "cenozoic"),
+    ("papers about the Moon", "body", "moon"),
+    ("哪些论文研究古生代", "period", "paleozoic"),
+])
+def test_ask_understands_time_periods_and_bodies(reader: Reader, question: str, facet: str, concept: str) -> None:
+    answer = ask.ask(reader, question)
+    assert concept in {u.get("id") for u in answer["understood"]}
+    assert answer["total"] == reader.index.count(f"{facet}:{concept}") > 0

@@ -18,7 +18,7 @@ from geokg.model.records import MethodApplication, PaperRecord, Provenance
 from geokg.model.vocab import GKS
 
 #: Record fields and what they are called in the read model and on the page, where the name differs.
-SHOWN_AS = {"published": "issued", "report_sections": "report", "id": "iri"}
+SHOWN_AS = {"published": "issued", "report_sections": "report", "report_positions": "report", "id": "iri"}
 #: Record fields a reader does not need in the paper's details (the id is in its IRI).
 NOT_SHOWN = {"id"}
 

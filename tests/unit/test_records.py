@@ -74,5 +74,14 @@ def test_every_record_has_method_applications_findings_and_processes(corpus: Cor
 
 
 def test_every_catalogued_dataset_is_used(corpus: Corpus) -> None:
-    used = {d for r in corpus.papers.values() for d in r.datasets}
-    assert set(corpus.catalogue.datasets) == used
+    """Every dataset is an application input or listed by some paper with a role (mentioned included)."""
+    named = {d for r in corpus.papers.values() for d in r.datasets + [u.dataset for u in r.other_datasets]}
+    assert set(corpus.catalogue.datasets) == named
+
+
+def test_mentioned_datasets_are_not_used(corpus: Corpus) -> None:
+    # Issue 19: a dataset a paper only mentions keeps its role but is not counted as used.
+    lakes = next(r for r in corpus.papers.values() if r.id == "s41586-025-09046-3")
+    roles = {u.dataset: u.role for u in lakes.other_datasets}
+    assert roles["sentinel-2-msi"] == "mentioned" and "sentinel-2-msi" not in lakes.used_datasets
+    assert roles["era5-land"] == "input" and "era5-land" in lakes.used_datasets

@@ -96,6 +96,15 @@ class PaperDataset(BaseModel):
 class ReportClassification(BaseModel):
     asserted: list[str] = Field(description="sections the report lists the paper under")
     derived: list[str] = Field(description="sections that follow from the paper's methods and data")
+    positions: dict[str, int] = Field(default_factory=dict, description="section → the paper's place among its examples")
+
+
+class DatasetUse(BaseModel):
+    dataset: str
+    iri: str
+    name: str | None = None
+    role: LabelledConcept = Field(description="input, comparison, validation or mentioned")
+    note: str | None = None
 
 
 class Correction(BaseModel):
@@ -123,6 +132,9 @@ class PaperDetail(BaseModel):
     method_applications: list[MethodApplication]
     datasets: list[PaperDataset]
     processes: list[LabelledConcept]
+    other_datasets: list[DatasetUse] = Field(description="datasets used or listed outside the method applications, with their role")
+    time_periods: list[LabelledConcept] = Field(description="geologic time units the paper studies")
+    bodies: list[LabelledConcept] = Field(description="planetary bodies the paper studies")
     findings: list[dict[str, str]]
     report: ReportClassification
     provenance: Provenance

@@ -19,7 +19,8 @@ _P = {name: str(iri) for name, iri in {
     "summary": GEODM.summary, "addresses": GEODM.addresses, "text": GEODM.text, "ma": GEODM.hasMethodApplication,
     "method": GEODM.method, "purpose": GEODM.purpose, "input": GEODM.input, "uses": GEODM.usesDataset,
     "process": GEODM.studiesProcess, "finding": GEODM.hasFinding, "listed": GEODM.listedUnder,
-    "derived": GEODM.derivedCategory, "checksum": GEODM.recordChecksum,
+    "derived": GEODM.derivedCategory, "checksum": GEODM.recordChecksum, "period": GEODM.studiesPeriod,
+    "body": GEODM.studiesBody,
 }.items()}
 _PAPER = str(GEODM.Paper)
 
@@ -46,6 +47,8 @@ class PaperFacts:
     processes: list[str] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
     texts: dict[str, list[str]] = field(default_factory=dict)
     """Searchable text by part (title, summary, question, findings), every language."""
     checksum: str = ""
@@ -96,7 +99,8 @@ def facts_of(graph: str, triples: list[ox.Triple] | list[ox.Quad]) -> PaperFacts
         issued=next(iter(values(p, "issued")), None), journal=_local(journal[0]) if journal else None,
         applications=applications, datasets=[_local(d) for d in values(p, "uses")],
         processes=[concept_id(x) for x in values(p, "process")], listed=[concept_id(x) for x in values(p, "listed")],
-        derived=[concept_id(x) for x in values(p, "derived")], texts=found_texts, checksum=checksum[0] if checksum else "",
+        derived=[concept_id(x) for x in values(p, "derived")], periods=[concept_id(x) for x in values(p, "period")],
+        bodies=[concept_id(x) for x in values(p, "body")], texts=found_texts, checksum=checksum[0] if checksum else "",
     )
 
 

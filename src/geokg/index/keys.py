@@ -26,11 +26,22 @@ class Context:
     broader: Mapping[str, frozenset[str]]
     tops: Mapping[str, frozenset[str]]
     """Top concepts of each scheme, by scheme key."""
-    dataset_types: Mapping[str, tuple[str, ...]]
+    dataset_concepts: Mapping[str, tuple[str, ...]]
+    """The concepts a dataset is described by: its data types, platforms and instruments."""
+    schemes: Mapping[str, str]
+    """The scheme (key) of each concept."""
 
     @classmethod
-    def of(cls, index: ConceptIndex, dataset_types: Mapping[str, Iterable[str]]) -> Context:
-        return cls(index.broader, index.tops, {d: tuple(ts) for d, ts in dataset_types.items()})
+    def of(cls, index: ConceptIndex, dataset_concepts: Mapping[str, Iterable[str]]) -> Context:
+        schemes = {c: key for key, members in index.by_scheme.items() for c in members}
+        return cls(index.broader, index.tops, {d: tuple(cs) for d, cs in dataset_concepts.items()}, schemes)
+
+    def of_scheme(self, key: str, concepts: Iterable[str]) -> list[str]:
+        """The concepts that belong to one scheme."""
+        return [c for c in concepts if self.schemes.get(c) == key]
+
+    def dataset_types(self, dataset: str) -> list[str]:
+        return self.of_scheme("data-type", self.dataset_concepts.get(dataset, ()))
 
     def closure(self, concepts: Iterable[str]) -> set[str]:
         """The concepts and everything above them (skos:broader*)."""
@@ -71,12 +82,18 @@ class Context:
 
 def _concepts_by_facet(facts: PaperFacts, ctx: Context) -> dict[str, list[str]]:
     """The concepts a paper uses in the role of each concept facet (see SCHEMES' facet column)."""
-    types = [t for d in facts.datasets for t in ctx.dataset_types.get(d, ())]
+    described = [c for d in facts.datasets for c in ctx.dataset_concepts.get(d, ())]
+    methods = [a.method for a in facts.applications]
     by_scheme = {
-        "method": [a.method for a in facts.applications],
+        "method": ctx.of_scheme("method", methods),
+        "technique": ctx.of_scheme("technique", methods),
         "purpose": [p for a in facts.applications for p in a.purposes],
-        "data-type": types,
+        "data-type": ctx.of_scheme("data-type", described),
+        "platform": ctx.of_scheme("platform", described),
+        "instrument": ctx.of_scheme("instrument", described),
         "process": facts.processes,
+        "geologic-time": facts.periods,
+        "body": facts.bodies,
     }
     return {str(SCHEME[key].facet): used for key, used in by_scheme.items()}
 
@@ -96,14 +113,14 @@ def count_keys(facts: PaperFacts, ctx: Context, facets: set[str]) -> Counter[str
     counts: Counter[str] = Counter(facets)
     counts["papers"] = 1
     counts["applications"] = len(facts.applications)
-    methods = sorted({a.method for a in facts.applications if a.method})
+    methods = sorted({a.method for a in facts.applications if a.method})  # techniques too, as the named question pairs them
     counts.update(f"method-direct:{m}" for m in methods)
     counts.update(f"pair:{a}|{b}" for i, a in enumerate(methods) for b in methods[i + 1 :])
     cells = set()
     for application in facts.applications:
         families = ctx.closure([application.method]) & ctx.families
         counts.update(f"family-applications:{f}" for f in families)
-        tops = ctx.closure(t for d in application.inputs for t in ctx.dataset_types.get(d, ())) & ctx.top_types
+        tops = ctx.closure(t for d in application.inputs for t in ctx.dataset_types(d)) & ctx.top_types
         cells |= {f"{f}|{t}" for f in families for t in tops}
     counts.update(f"family-type:{cell}" for cell in cells)
     year = facts.year

@@ -29,11 +29,15 @@ def context_of(store: Store) -> Context:
     schemes = {str(s.iri): s.key for s in SCHEMES}
     for r in rows(store.query(f"SELECT ?c ?s WHERE {{ {values('s', [iri(s) for s in schemes])} ?c {iri(str(SKOS.topConceptOf))} ?s }}")):
         tops[schemes[r["s"]]].add(concept_id(r["c"]))
-    types: dict[str, list[str]] = defaultdict(list)
-    for r in rows(store.query(f"SELECT ?d ?t WHERE {{ ?d a {iri(str(GEODM.Dataset))} ; {iri(str(GEODM.dataType))} ?t }}")):
-        types[r["d"].rstrip("/").rsplit("/", 1)[-1]].append(concept_id(r["t"]))
+    described: dict[str, list[str]] = defaultdict(list)
+    links = [iri(str(p)) for p in (GEODM.dataType, GEODM.platform, GEODM.instrument)]
+    for r in rows(store.query(f"SELECT ?d ?t WHERE {{ {values('p', links)} ?d a {iri(str(GEODM.Dataset))} ; ?p ?t }}")):
+        described[r["d"].rstrip("/").rsplit("/", 1)[-1]].append(concept_id(r["t"]))
+    members: dict[str, str] = {}
+    for r in rows(store.query(f"SELECT ?c ?s WHERE {{ {values('s', [iri(s) for s in schemes])} ?c {iri(str(SKOS.inScheme))} ?s }}")):
+        members.setdefault(concept_id(r["c"]), schemes[r["s"]])
     return Context({k: frozenset(v) for k, v in broader.items()}, {k: frozenset(v) for k, v in tops.items()},
-                   {k: tuple(v) for k, v in types.items()})
+                   {k: tuple(v) for k, v in described.items()}, members)
 
 
 def catalogue_names(store: Store, cls: str) -> dict[str, str]:

@@ -178,7 +178,8 @@ def load_corpus(
     write_graphs(store, pending, drop=stale)
     write_graphs(store, spool.read())
     if side_index is not None:
-        _index(store, side_index, iris, corpus, Context.of(index, dataset_types), indexing, stale, rebuild=bool(pending))
+        described = {d.id: [*d.data_types, *d.platforms, *d.instruments] for d in corpus.catalogue.datasets.values()}
+        _index(store, side_index, iris, corpus, Context.of(index, described), indexing, stale, rebuild=bool(pending))
     return report
 
 

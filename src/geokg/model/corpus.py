@@ -22,6 +22,7 @@ from geokg.model.records import (
     load_list,
     load_paper,
 )
+from geokg.model.vocab import SCHEME
 
 
 @dataclass
@@ -60,12 +61,13 @@ def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
 
 
 def dataset_problems(catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
-    """Data types of catalogued datasets that are not concepts of the data-type scheme."""
+    """Data types, platforms and instruments of catalogued datasets that are not concepts of their scheme."""
     return [
-        RecordError(f"datasets/{d.id}.yaml", f"data_types[{i}]", f"unknown data type {t!r}")
+        RecordError(f"datasets/{d.id}.yaml", f"{name}[{i}]", f"unknown {SCHEME[scheme].label} {t!r}")
         for d in catalogue.datasets.values()
-        for i, t in enumerate(d.data_types, 1)
-        if not index.has("data-type", t)
+        for name, scheme in (("data_types", "data-type"), ("platforms", "platform"), ("instruments", "instrument"))
+        for i, t in enumerate(getattr(d, name), 1)
+        if not index.has(scheme, t)
     ]
 
 
@@ -83,11 +85,19 @@ def reference_problems(record: PaperRecord, source: str, catalogue: Catalogue, i
         need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}")
     for i, ma in enumerate(record.method_applications, 1):
         where = f"method_applications[{i}]"
-        need(index.has("method", ma.method), f"{where}.method", f"unknown method {ma.method!r}")
+        need(index.has("method", ma.method) or index.has("technique", ma.method), f"{where}.method",
+             f"unknown method or technique {ma.method!r}")
         for j, purpose in enumerate(ma.purposes, 1):
             need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}")
         for j, dataset in enumerate(ma.inputs, 1):
             need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}")
+    for i, use in enumerate(record.other_datasets, 1):
+        need(use.dataset in catalogue.datasets, f"other_datasets[{i}].dataset", f"unknown dataset {use.dataset!r}")
+        need(index.has("dataset-role", use.role), f"other_datasets[{i}].role", f"unknown dataset role {use.role!r}")
+    for i, period in enumerate(record.time_periods, 1):
+        need(index.has("geologic-time", period), f"time_periods[{i}]", f"unknown geologic time unit {period!r}")
+    for i, body in enumerate(record.bodies, 1):
+        need(index.has("body", body), f"bodies[{i}]", f"unknown planetary body {body!r}")
     for i, section in enumerate(record.report_sections, 1):
         need(section in index.notation, f"report_sections[{i}]", f"no report section {section!r}")
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from geokg.errors import RecordError
 
@@ -23,6 +23,8 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"
 SECTION_PATTERN = r"^(2\.[1-3]|3\.[1-4]|4\.(10|[1-9]))$"
 
 ConceptId = Annotated[str, Field(pattern=ID_PATTERN)]
+#: The dataset role of a dataset a paper only names: it is not counted as used.
+MENTIONED_ROLE = "mentioned"
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -59,6 +61,15 @@ class MethodApplication(_Strict):
     note: NonEmpty | None = None
 
 
+class DatasetUse(_Strict):
+    """A dataset the paper uses or lists outside any recorded method application, and in what role."""
+
+    dataset: ConceptId
+    role: ConceptId
+    """A concept of the dataset-role scheme: input, comparison, validation or mentioned."""
+    note: NonEmpty | None = None
+
+
 class Correction(_Strict):
     """Where the record deliberately differs from the source report, and why."""
 
@@ -89,6 +100,13 @@ class PaperRecord(_Strict):
     method_applications: Annotated[list[MethodApplication], Field(min_length=1)]
     findings: Annotated[list[Text], Field(min_length=1)]
     report_sections: list[Annotated[str, Field(pattern=SECTION_PATTERN)]] = []
+    report_positions: dict[Annotated[str, Field(pattern=SECTION_PATTERN)], Annotated[int, Field(ge=1)]] = {}
+    """Section → 1-based place of the paper among the examples that section of the report lists."""
+    other_datasets: list[DatasetUse] = []
+    time_periods: list[ConceptId] = []
+    """Units of the geologic time scale the paper studies (concepts of the geologic-time scheme)."""
+    bodies: Annotated[list[ConceptId], Field(min_length=1)] = ["earth"]
+    """Planetary bodies the paper studies (concepts of the body scheme); Earth unless stated."""
     provenance: Provenance
 
     @field_validator("published", mode="before")
@@ -104,10 +122,38 @@ class PaperRecord(_Strict):
             raise ValueError(f"id {self.id!r} must be the DOI suffix {paper_id_from_doi(self.doi)!r}")
         return self
 
+    @field_validator("report_positions")
+    @classmethod
+    def _positions_of_listed_sections(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        listed = info.data.get("report_sections", [])
+        for section in value:
+            if section not in listed:
+                raise ValueError(f"names section {section!r}, which is not in report_sections")
+        return value
+
+    @field_validator("other_datasets")
+    @classmethod
+    def _other_datasets_are_other(cls, value: list[DatasetUse], info: ValidationInfo) -> list[DatasetUse]:
+        # A dataset that feeds an application is already used; listing it again would count it twice.
+        inputs = {d for ma in info.data.get("method_applications", []) for d in ma.inputs}
+        seen: set[str] = set()
+        for use in value:
+            if use.dataset in inputs:
+                raise ValueError(f"lists {use.dataset!r}, which is already an input of a method application")
+            if use.dataset in seen:
+                raise ValueError(f"lists {use.dataset!r} twice")
+            seen.add(use.dataset)
+        return value
+
     @property
     def datasets(self) -> list[str]:
         """Every dataset any method application takes as input, in first-use order."""
         return list(dict.fromkeys(d for ma in self.method_applications for d in ma.inputs))
+
+    @property
+    def used_datasets(self) -> list[str]:
+        """Inputs of method applications, then other datasets the paper uses (every role but "mentioned")."""
+        return self.datasets + [u.dataset for u in self.other_datasets if u.role != MENTIONED_ROLE]
 
 
 class DatasetRecord(_Strict):
@@ -120,6 +166,10 @@ class DatasetRecord(_Strict):
     provider: NonEmpty | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     description: Text | None = None
+    platforms: list[ConceptId] = []
+    """Observing platforms that acquired the data (concepts of the platform scheme)."""
+    instruments: list[ConceptId] = []
+    """Instruments or sensors that acquired the data (concepts of the instrument scheme)."""
 
 
 class JournalRecord(_Entry):
@@ -235,6 +285,7 @@ _FORMS = {
     "id": "must be lower-case letters, digits, dots and hyphens",
     "url": "is not an http(s) URL",
     "report_sections": "is not a report section (2.1-2.3, 3.1-3.4, 4.1-4.10)",
+    "report_positions": "is not a report section (2.1-2.3, 3.1-3.4, 4.1-4.10)",
     "issn": "is not an ISSN of the form NNNN-NNNC",
 }
 

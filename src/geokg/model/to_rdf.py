@@ -1,4 +1,6 @@
-"""Records → RDF: one named graph per paper, one for the catalogue (IRIs: :class:`geokg.model.vocab.Iris`)."""
+"""Records → RDF: one named graph per paper, one for the catalogue (IRIs: :class:`geokg.model.vocab.Iris`;
+a paper's parts are hash IRIs: ``#question``, ``#ma-1``, ``#finding-1``, ``#correction-1``,
+``#dataset-use-1``, ``#listing-4.2``)."""
 
 from __future__ import annotations
 
@@ -60,8 +62,20 @@ def paper_graph(
             g.add((node, GEODM.input, iris.dataset(dataset)))
         if ma.note:
             g.add((node, RDFS.comment, Literal(ma.note, lang="en")))
-    for dataset in record.datasets:
+    for dataset in record.used_datasets:
         g.add((paper, GEODM.usesDataset, iris.dataset(dataset)))
+    for i, use in enumerate(record.other_datasets, 1):
+        node = URIRef(f"{paper}#dataset-use-{i}")
+        g.add((paper, GEODM.hasDatasetUse, node))
+        g.add((node, RDF.type, GEODM.DatasetUse))
+        g.add((node, GEODM.dataset, iris.dataset(use.dataset)))
+        g.add((node, GEODM.role, GKC[use.role]))
+        if use.note:
+            g.add((node, RDFS.comment, Literal(use.note, lang="en")))
+    for period in record.time_periods:
+        g.add((paper, GEODM.studiesPeriod, GKC[period]))
+    for body in record.bodies:
+        g.add((paper, GEODM.studiesBody, GKC[body]))
     for i, finding in enumerate(record.findings, 1):
         node = URIRef(f"{paper}#finding-{i}")
         g.add((paper, GEODM.hasFinding, node))
@@ -70,9 +84,16 @@ def paper_graph(
         _add_text(g, node, GEODM.text, finding)
     for section in record.report_sections:
         g.add((paper, GEODM.listedUnder, GKC[index.notation[section]]))
+    for section, position in record.report_positions.items():
+        # The place among a section's examples keeps the report's order (a listing node per section).
+        node = URIRef(f"{paper}#listing-{section}")
+        g.add((paper, GEODM.hasListing, node))
+        g.add((node, RDF.type, GEODM.ReportListing))
+        g.add((node, GEODM.category, GKC[index.notation[section]]))
+        g.add((node, GEODM.order, Literal(position)))
     methods = [ma.method for ma in record.method_applications]
     purposes = [p for ma in record.method_applications for p in ma.purposes]
-    data_types = [t for d in record.datasets for t in dataset_types.get(d, ())]
+    data_types = [t for d in record.used_datasets for t in dataset_types.get(d, ())]
     for category in sorted(derived_categories(index, methods, purposes, data_types)):
         g.add((paper, GEODM.derivedCategory, GKC[category]))
 
@@ -130,4 +151,8 @@ def catalogue_graph(catalogue: Catalogue, iris: Iris) -> Graph:
             g.add((node, DCAT.landingPage, URIRef(d.url)))
         if d.description:
             _add_text(g, node, DCTERMS.description, d.description)
+        for platform in d.platforms:
+            g.add((node, GEODM.platform, GKC[platform]))
+        for instrument in d.instruments:
+            g.add((node, GEODM.instrument, GKC[instrument]))
     return g

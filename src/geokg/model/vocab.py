@@ -59,6 +59,23 @@ class GEODM(DefinedNamespace):
     reportRow: URIRef
     recordChecksum: URIRef
     order: URIRef
+    Technique: URIRef
+    ObservingPlatform: URIRef
+    Instrument: URIRef
+    GeologicTimeUnit: URIRef
+    PlanetaryBody: URIRef
+    DatasetRole: URIRef
+    DatasetUse: URIRef
+    ReportListing: URIRef
+    hasDatasetUse: URIRef
+    dataset: URIRef
+    role: URIRef
+    hasListing: URIRef
+    category: URIRef
+    studiesPeriod: URIRef
+    studiesBody: URIRef
+    platform: URIRef
+    instrument: URIRef
 
 
 #: Prefixes of the namespaces GeoKG's queries use; every read query starts with them.
@@ -97,6 +114,13 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("process", GKC["processes"], "natural process", "geodm:studiesProcess", "process", browse=True),
     Scheme("research-focus", GKC["research-focus"], "research focus", "geodm:listedUnder|geodm:derivedCategory"),
     Scheme("data-category", GKC["data-categories"], "data category", "geodm:listedUnder|geodm:derivedCategory"),
+    Scheme("technique", GKC["techniques"], "measurement or laboratory technique", "geodm:hasMethodApplication/geodm:method",
+           "technique", browse=True),
+    Scheme("dataset-role", GKC["dataset-roles"], "dataset role"),
+    Scheme("platform", GKC["platforms"], "platform", "geodm:usesDataset/geodm:platform", "platform", browse=True),
+    Scheme("instrument", GKC["instruments"], "instrument", "geodm:usesDataset/geodm:instrument", "instrument", browse=True),
+    Scheme("geologic-time", GKC["geologic-time"], "geologic time unit", "geodm:studiesPeriod", "period", browse=True),
+    Scheme("body", GKC["bodies"], "planetary body", "geodm:studiesBody", "body", browse=True),
 )
 SCHEME: dict[str, Scheme] = {s.key: s for s in SCHEMES}
 SCHEME_OF_IRI: dict[str, Scheme] = {str(s.iri): s for s in SCHEMES}

@@ -100,7 +100,8 @@ def _read_details(reader: Reader, paper: str, graph_iri: str | None) -> dict[str
                                                     {graph} ?gp ?go . {term} {iri(IN_GRAPH)} {graph} }}
         WHERE {{
           {{ GRAPH {graph} {{ ?s ?p ?o }} OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }} }}
-          UNION {{ {term} geodm:usesDataset ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl }}
+          UNION {{ {term} geodm:usesDataset|(geodm:hasDatasetUse/geodm:dataset) ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty .
+                   ?ty skos:prefLabel ?tl }}
           UNION {{ GRAPH {graph} {{ {graph} ?gp ?go }} }}
         }}""")
     return _as_json(_Triples(triples), URIRef(paper))
@@ -179,6 +180,17 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
     datasets = [{"id": str(d).rsplit("/", 1)[-1], "iri": str(d), "name": _texts(g, d, DCTERMS.title).get("en"),
                  "data_types": [_labelled(g, t) for t in sorted_nodes(d, GEODM.dataType)]}
                 for d in sorted_nodes(paper, GEODM.usesDataset)]
+    other = []
+    for use in sorted_nodes(paper, GEODM.hasDatasetUse):
+        dataset = g.value(use, GEODM.dataset)
+        if dataset is not None:
+            other.append({"dataset": str(dataset).rsplit("/", 1)[-1], "iri": str(dataset), "name": _texts(g, dataset, DCTERMS.title).get("en"),
+                          "role": _labelled(g, g.value(use, GEODM.role)), "note": _text(g, use, RDFS.comment)})
+    positions = {}
+    for listing in g.objects(paper, GEODM.hasListing):
+        category, order_value = g.value(listing, GEODM.category), g.value(listing, GEODM.order)
+        if category is not None and order_value is not None:
+            positions[str(g.value(category, SKOS.notation))] = int(str(order_value))
     question = g.value(paper, GEODM.addresses)
     graph = g.value(paper, URIRef(IN_GRAPH))
     journal = g.value(paper, GEODM.publishedIn)
@@ -195,10 +207,14 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
         "method_applications": applications,
         "datasets": datasets,
         "processes": [_labelled(g, x) for x in sorted_nodes(paper, GEODM.studiesProcess)],
+        "other_datasets": other,
+        "time_periods": [_labelled(g, x) for x in sorted_nodes(paper, GEODM.studiesPeriod)],
+        "bodies": [_labelled(g, x) for x in sorted_nodes(paper, GEODM.studiesBody)],
         "findings": [_texts(g, f, GEODM.text) for f in sorted(g.objects(paper, GEODM.hasFinding), key=order)],
         "report": {
             "asserted": sorted(str(g.value(c, SKOS.notation)) for c in g.objects(paper, GEODM.listedUnder)),
             "derived": sorted(str(g.value(c, SKOS.notation)) for c in g.objects(paper, GEODM.derivedCategory)),
+            "positions": positions,
         },
         "provenance": {
             "source": _text(g, paper, PROV.wasDerivedFrom) or "",

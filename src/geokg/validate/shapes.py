@@ -32,6 +32,7 @@ _PART_FIELDS = (
     (re.compile(r"#ma-(\d+)$"), "method_applications[{}]"),
     (re.compile(r"#finding-(\d+)$"), "findings[{}]"),
     (re.compile(r"#correction-(\d+)$"), "provenance.corrections[{}]"),
+    (re.compile(r"#dataset-use-(\d+)$"), "other_datasets[{}]"),
     (re.compile(r"#question$"), "research_question"),
 )
 

@@ -22,8 +22,8 @@ def citation(release: Release, source_titles: list[str]) -> dict[str, Any]:
     authors: list[dict[str, str]] = []
     for c in release.creators:
         if c.orcid:
-            family, _, given = c.name.rpartition(" ")
-            person = {"family-names": family or given, "given-names": given if family else ""}
+            given, _, family = c.name.rpartition(" ")  # "Ada Lovelace": given names first, family name last
+            person = {"family-names": family, "given-names": given}
             authors.append({k: v for k, v in {**person, "orcid": c.orcid}.items() if v})
         else:
             authors.append({"name": c.name})

@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from geokg import __version__
 from geokg.api.models import Health
 from geokg.api.negotiation import choose
-from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, sparql, stats
+from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, release, sparql, stats
 from geokg.errors import GeoKGError, ProtocolError, status_of
 from geokg.index.open import open_index
 from geokg.index.sync import reconcile, update
@@ -101,7 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
-                   ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router):
+                   ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router, release.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others

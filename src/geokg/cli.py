@@ -69,10 +69,10 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
             progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr),
             side_index=open_index(_settings(ctx)),
         )
+        _forget_release(store, Iris(_settings(ctx).base_iri))
     except ValidationFailed as exc:
         _print_rejected(exc.problems)
         raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded (use --partial to load the valid records)") from None
-        _forget_release(store, Iris(_settings(ctx).base_iri))
     finally:
         store.close()
     _print_rejected(report.rejected)

@@ -336,3 +336,14 @@ def test_a_release_is_never_overwritten_and_versions_are_checked(fixture: Fixtur
         build_release("../evil", tmp_path / "x")
     with pytest.raises(ReleaseError, match=re.escape("already version 1.0.0")):
         build_release("1.0.0", tmp_path / "y", previous=fixture.first)
+
+
+def test_a_write_through_the_api_makes_the_store_development_data(fixture: Fixture) -> None:
+    from geokg.load.write import GraphWrite
+    from geokg.read.release import UNRELEASED, release_label
+
+    store = EmbeddedStore()
+    load_release(store, fixture.second, IRIS)
+    assert release_label(store, IRIS) == "1.1.0 (2026-02-01)"
+    GraphWrite(store, IRIS).write({str(IRIS.paper_graph(fixture.papers[2]))}, lambda scratch: None)
+    assert release_label(store, IRIS) == UNRELEASED

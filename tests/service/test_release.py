@@ -42,11 +42,13 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return folder, store
 
 
-@pytest.fixture(scope="module")
-def release_server(released: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def release_server(request: pytest.FixtureRequest, released: tuple[Path, Path],
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The released store served by each backend (the managed engine, a remote Oxigraph server)."""
     folder = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(released[1], folder)
-    for settings in served_settings("embedded", folder):
+    for settings in served_settings(request.param, folder):
         with LiveServer(settings) as server:
             yield server
 

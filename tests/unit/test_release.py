@@ -347,3 +347,24 @@ def test_a_write_through_the_api_makes_the_store_development_data(fixture: Fixtu
     assert release_label(store, IRIS) == "1.1.0 (2026-02-01)"
     GraphWrite(store, IRIS).write({str(IRIS.paper_graph(fixture.papers[2]))}, lambda scratch: None)
     assert release_label(store, IRIS) == UNRELEASED
+
+
+def test_the_papers_json_ld_holds_exactly_the_paper_graphs(fixture: Fixture) -> None:
+    import json
+
+    from rdflib import Dataset
+
+    doc = json.loads((fixture.second / "geokg-papers.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["geodm"] == str(GEODM._NS)
+    assert any(k.startswith("geodm:") for g in doc["@graph"] for node in g["@graph"] for k in node), "IRIs are compacted"
+    from_jsonld = Dataset().parse(data=json.dumps(doc), format="json-ld")
+    with gzip.open(fixture.second / NQUADS, "rb") as handle:
+        from_nquads = Dataset().parse(data=handle.read(), format="nquads")
+    papers = {str(IRIS.paper_graph(i)) for i in (fixture.papers[0], fixture.papers[2], fixture.papers[3])}
+
+    def paper_quads(ds: Dataset) -> set[tuple[str, ...]]:
+        return {(str(s), str(p), o.n3(), str(g)) for s, p, o, g in ds.quads((None, None, None, None))
+                if str(g) in papers}
+
+    expected = paper_quads(from_nquads)
+    assert expected and paper_quads(from_jsonld) == expected

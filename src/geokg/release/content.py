@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
-from rdflib import OWL, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, Graph, Literal, URIRef
 
 from geokg import resources
 from geokg.load.build import Built, Progress
@@ -82,22 +82,47 @@ def write_ontologies(store: EmbeddedStore, folder: Path) -> None:
         (folder / name).write_text(g.serialize(format="turtle"), encoding="utf-8")
 
 
+def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
+    """``prefix:local`` for an IRI in one of the namespaces (the longest that fits), else the IRI."""
+    for prefix, ns in sorted(prefixes.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def compact(node: Any, prefixes: dict[str, str]) -> Any:
+    """Expanded JSON-LD with IRIs shortened to compact IRIs of an ``@context`` of prefixes.
+
+    Keys, ``@id`` and ``@type`` values take compact IRIs; JSON-LD expands them back with the same
+    context, so the RDF is unchanged (a test compares the two).
+    """
+    if isinstance(node, list):
+        return [compact(x, prefixes) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("@id", "@type"):
+            out[key] = [compact_iri(v, prefixes) for v in value] if isinstance(value, list) else compact_iri(value, prefixes)
+        elif key.startswith("@"):
+            out[key] = compact(value, prefixes)
+        else:
+            out[compact_iri(key, prefixes)] = compact(value, prefixes)
+    return out
+
+
 def write_papers(store: EmbeddedStore, iris: Iris, folder: Path, version: str) -> dict[str, str]:
     """The papers as JSON-LD (their graphs) and as the REST API's JSON; returns paper IRI → English title."""
+    graphs = paper_graphs(store, iris)
+    quads = [q for g in graphs for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    # pyoxigraph writes expanded JSON-LD fast; compact IRIs make it readable.
+    expanded = json.loads(as_bytes(ox.serialize(quads, format=ox.RdfFormat.JSON_LD)))
+    doc = {"@context": dict(PREFIXES), "@graph": compact(expanded, PREFIXES)}
+    (folder / PAPERS_JSONLD).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     reader = Reader(store, iris)
-    papers: list[dict[str, Any]] = []
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    for graph in paper_graphs(store, iris):
-        data = as_bytes(store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))
-        ds.graph(URIRef(graph)).parse(data=data, format="nt")
-        paper = str(iris.paper(graph[len(iris.paper_graph_prefix):]))
-        papers.append(paper_details(reader, paper, graph))
-    jsonld = json.loads(ds.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
-    (folder / PAPERS_JSONLD).write_text(json.dumps(jsonld, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    doc = {"version": version, "description": "The papers of this release as GET /papers/{doi} returns them", "papers": papers}
-    (folder / PAPERS_JSON).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    papers = [paper_details(reader, str(iris.paper(g[len(iris.paper_graph_prefix):])), g) for g in graphs]
+    listing = {"version": version, "description": "The papers of this release as GET /papers/{doi} returns them", "papers": papers}
+    (folder / PAPERS_JSON).write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return {p["iri"]: (p["title"] or {}).get("en", "") for p in papers}
 
 

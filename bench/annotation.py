@@ -194,7 +194,7 @@ def closest_wording(document: Document, cid: str, knowledge: Knowledge) -> str:
 
 
 def _cold(annotator: Annotator) -> None:
-    from geokg.annotate.segment import normal_form
+    from geokg.model.segment import normal_form
 
     normal_form.cache_clear()
     annotator.closest._cache.clear()

@@ -29,6 +29,7 @@ from geokg.linked_data import router as linked_data
 from geokg.load.write import GraphWrite
 from geokg.model.vocab import Iris
 from geokg.read.context import Reader
+from geokg.review import router as review
 from geokg.settings import Settings
 from geokg.store import open_store
 from geokg.web import apidocs, editor, pages, search
@@ -103,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
                    ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router, release.router):
         app.include_router(router)
+    app.include_router(review)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
 

@@ -38,14 +38,15 @@ class RemoteStore:
 
     :param base_url: e.g. ``http://127.0.0.1:7878``
     :param timeout: seconds to wait for the server on each request
+    :param http: the HTTP client to use (e.g. over a Unix socket); default: a plain one
     """
 
     def __init__(self, base_url: str, *, timeout: float = 60.0, query_path: str = "/query",
-                 update_path: str = "/update", store_path: str = "/store") -> None:
+                 update_path: str = "/update", store_path: str = "/store", http: httpx.Client | None = None) -> None:
         base = base_url.rstrip("/")
         self.query_url, self.update_url, self.store_url = base + query_path, base + update_path, base + store_path
         self.timeout = timeout
-        self.http = httpx.Client(timeout=timeout)
+        self.http = http or httpx.Client(timeout=timeout)
 
     def _post(self, url: str, *, timeout: float | None = None, data: dict[str, str | list[str]] | None = None,
               content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Response:

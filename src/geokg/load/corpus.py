@@ -26,7 +26,7 @@ from geokg.index.sync import reconcile, update
 from geokg.load.build import Builder, Built, Pending, Progress, ntriples
 from geokg.load.write import Spool, write_graphs
 from geokg.model.corpus import Corpus, read_corpus
-from geokg.model.ontology import concept_index, read_ontology
+from geokg.model.ontology import concept_index, ontology_files, read_ontology
 from geokg.model.to_rdf import catalogue_graph
 from geokg.model.vocab import GEODM, ONTOLOGY_IRI, Iris
 from geokg.store import Store
@@ -64,16 +64,17 @@ def _with_checksum(graph: Graph, graph_iri: str, checksum: str) -> str:
     return ntriples(graph)
 
 
-def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
-    """The ontology, catalogue and mapping graphs: IRI → (checksum, builder of their N-Triples)."""
-    onto_bytes = ontology_file.read_bytes()
-    onto_sum = _digest(onto_bytes)
-    catalogue_files = [loaders / "journals.yaml", loaders / "sources.yaml", *sorted((loaders / "datasets").glob("*.yaml"))]
+def shared_graphs(corpus: Corpus, iris: Iris, ontology: Graph, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
+    """The ontology (with the project's vocabulary extension), catalogue and mapping graphs: IRI →
+    (checksum, builder of their N-Triples)."""
+    onto_sum = _digest(*(p.name.encode() + p.read_bytes() for p in ontology_files()))
+    catalogue_files = [p for p in (loaders / "journals.yaml", loaders / "venues.yaml", loaders / "sources.yaml") if p.is_file()]
+    catalogue_files += sorted((loaders / "datasets").glob("*.yaml"))
     cat_sum = _digest(iris.base.encode(), *(p.name.encode() + p.read_bytes() for p in catalogue_files))
 
-    def ontology() -> str:
+    def ontology_graph() -> str:
         g = Graph()
-        g.parse(data=onto_bytes, format="turtle")
+        g += ontology
         return _with_checksum(g, str(ONTOLOGY_IRI), onto_sum)
 
     def catalogue() -> str:
@@ -85,7 +86,7 @@ def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path
     def mappings() -> str:
         return _with_checksum(mapping_graph([read_table(p) for p in mapping_paths]), str(iris.mappings_graph), map_sum)
 
-    return {str(ONTOLOGY_IRI): (onto_sum, ontology), str(iris.catalogue_graph): (cat_sum, catalogue),
+    return {str(ONTOLOGY_IRI): (onto_sum, ontology_graph), str(iris.catalogue_graph): (cat_sum, catalogue),
             str(iris.mappings_graph): (map_sum, mappings)}
 
 
@@ -103,8 +104,7 @@ def load_corpus(
     """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it."""
     loaders = loaders or resources.loaders_dir()
     iris = iris or Iris()
-    ontology_file = resources.ontology_file()
-    ontology = read_ontology([ontology_file])
+    ontology = read_ontology()
     index = concept_index(ontology)
     corpus = read_corpus(loaders, index)
     catalogue = catalogue_graph(corpus.catalogue, iris)
@@ -119,7 +119,7 @@ def load_corpus(
 
     known = stored_checksums(store)
     pending: dict[str, str] = {}
-    shared = shared_graphs(corpus, iris, ontology_file, loaders)
+    shared = shared_graphs(corpus, iris, ontology, loaders)
     for graph_iri, (checksum, build) in shared.items():
         if known.get(graph_iri) != checksum:
             pending[graph_iri] = build()

@@ -131,6 +131,8 @@ class PaperDetail(BaseModel):
     links: list[str] = Field(default_factory=list, description="where the paper's identifiers resolve (doi.org, arXiv, Handle)")
     url: str | None = None
     title: dict[str, str] = Field(description="by language")
+    authors: list[str] = Field(default_factory=list, description="in the paper's order")
+    keywords: list[str] = Field(default_factory=list)
     journal: str | None = None
     issued: str | None = None
     summary: dict[str, str]

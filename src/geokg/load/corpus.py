@@ -24,7 +24,7 @@ from geokg.index.db import SideIndex
 from geokg.index.keys import Context
 from geokg.index.sync import reconcile, update
 from geokg.load.build import Builder, Built, Pending, Progress, ntriples
-from geokg.load.write import Spool, write_graphs
+from geokg.load.write import Spool, write_graphs, written_through_api
 from geokg.model.corpus import Corpus, read_corpus
 from geokg.model.ontology import concept_index, ontology_files, read_ontology
 from geokg.model.to_rdf import catalogue_graph
@@ -40,9 +40,15 @@ from geokg.validate.shapes import Validator, validate_graph, validation_context
 @dataclass
 class LoadReport:
     written: list[str] = field(default_factory=list)
+    """Papers written from their record file (with ``dry_run``: that would be)."""
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    """Papers removed because their record file is gone (only with ``prune``; with ``dry_run``: that would be)."""
     rejected: list[RecordError] = field(default_factory=list)
+    changed_in_store: list[str] = field(default_factory=list)
+    """Papers last written through the API that differ from their record file: kept as they are (unless ``overwrite``)."""
+    only_in_store: list[str] = field(default_factory=list)
+    """Papers in the store without a record file: kept (unless ``prune``)."""
 
 
 def stored_checksums(store: Store) -> dict[str, str]:
@@ -96,12 +102,19 @@ def load_corpus(
     loaders: Path | None = None,
     iris: Iris | None = None,
     partial: bool = False,
-    prune: bool = True,
+    prune: bool = False,
+    overwrite: bool = False,
+    dry_run: bool = False,
     checks: Iterable[RecordCheck] = (),
     progress: Callable[[Progress], Iterable[Built]] = lambda it: it,
     side_index: SideIndex | None = None,
 ) -> LoadReport:
-    """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it."""
+    """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it.
+
+    Nothing is removed by surprise: papers without a record file stay (``prune`` removes them), and
+    papers changed through the API stay as they are (``overwrite`` replaces them with their record
+    file); both are listed in the report. ``dry_run`` only reports what a load would do.
+    """
     loaders = loaders or resources.loaders_dir()
     iris = iris or Iris()
     ontology = read_ontology()
@@ -139,11 +152,24 @@ def load_corpus(
         if known.get(graph_iri) == checksum:
             report.unchanged.append(record.id)
             continue
+        if graph_iri in known and not overwrite and written_through_api(store, graph_iri, known[graph_iri]):
+            report.changed_in_store.append(record.id)  # the folder wins only when asked (sync --overwrite)
+            continue
         problems = [p for check in checks for p in check(record, str(path))]
         if problems:
             report.rejected.extend(problems)
             continue
         todo.append((record, str(path), graph_iri, checksum))
+
+    # A paper whose record file is there but broken is not an orphan: only a missing file makes one.
+    on_disk = {str(iris.paper_graph(r.id)) for r in corpus.papers.values()}
+    on_disk |= {str(iris.paper_graph(p.stem)) for p in (loaders / "records").glob("*.yaml")}
+    orphans = [g for g in known if g.startswith(iris.paper_graph_prefix) and g not in on_disk]
+    report.only_in_store = [g[len(iris.paper_graph_prefix) :] for g in orphans]
+    if dry_run:
+        report.written = [record.id for record, *_ in todo]
+        report.removed = report.only_in_store if prune else []
+        return report
 
     # New paper graphs are added while the workers build the next ones (the store's writes overlap
     # the building); should a record then fail the shapes, the added graphs are dropped again, so a
@@ -173,7 +199,7 @@ def load_corpus(
         if not partial:
             write_graphs(store, {}, drop=added)
         raise
-    stale = [g for g in known if g.startswith(iris.paper_graph_prefix) and g not in papers] if prune else []
+    stale = orphans if prune else []
     report.removed = [g[len(iris.paper_graph_prefix) :] for g in stale]
     write_graphs(store, pending, drop=stale)
     write_graphs(store, spool.read())

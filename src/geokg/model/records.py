@@ -172,6 +172,9 @@ class PaperRecord(_Strict):
     handle: Annotated[str, Field(pattern=HANDLE_PATTERN)] | None = None
     url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     title: Text
+    authors: list[NonEmpty] = Field(default_factory=list)
+    """Authors in the order the paper gives them (``Family, Given``)."""
+    keywords: list[NonEmpty] = Field(default_factory=list)
     journal: ConceptId
     published: dt.date | None = None
     summary: Text

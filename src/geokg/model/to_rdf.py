@@ -59,6 +59,14 @@ def paper_graph(
         g.add((paper, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
     _add_text(g, paper, DCTERMS.title, record.title)
     g.add((paper, RDFS.label, Literal(record.title.en, lang="en")))
+    if record.authors:  # an rdf:Seq keeps the authors' order
+        authors = URIRef(f"{paper}#authors")
+        g.add((paper, DCTERMS.creator, authors))
+        g.add((authors, RDF.type, RDF.Seq))
+        for i, name in enumerate(record.authors, 1):
+            g.add((authors, RDF[f"_{i}"], Literal(name)))
+    for keyword in record.keywords:
+        g.add((paper, DCTERMS.subject, Literal(keyword)))
     if record.published:
         g.add((paper, DCTERMS.issued, Literal(record.published.isoformat(), datatype=XSD.date)))
     g.add((paper, GEODM.publishedIn, iris.journal(record.journal)))

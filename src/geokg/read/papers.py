@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, BNode, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
@@ -212,6 +212,8 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
         "links": sorted(str(o) for o in g.objects(paper, RDFS.seeAlso)),
         "url": _text(g, paper, FABIO.hasURL),
         "title": _texts(g, paper, DCTERMS.title),
+        "authors": _sequence(g, g.value(paper, DCTERMS.creator)),
+        "keywords": sorted(str(k) for k in g.objects(paper, DCTERMS.subject)),
         "journal": str(journal).rsplit("/", 1)[-1] if journal else None,
         "issued": _text(g, paper, DCTERMS.issued),
         "summary": _texts(g, paper, GEODM.summary),
@@ -237,6 +239,19 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
                             for c in sorted_nodes(paper, GEODM.hasCorrection)],
         },
     }
+
+
+def _sequence(g: _Triples, node: Node | None) -> list[str]:
+    """The members of an rdf:Seq in order (rdf:_1, rdf:_2, …)."""
+    if node is None:
+        return []
+    members = []
+    for i in range(1, 10_000):
+        found = g.value(node, RDF[f"_{i}"])
+        if found is None:
+            break
+        members.append(str(found))
+    return members
 
 
 COMPARE_COLUMNS = ("doi", "title", "journal", "issued", "question", "methods", "datasets", "processes", "findings")

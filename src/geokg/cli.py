@@ -249,6 +249,35 @@ def init(folder: Path) -> None:
     click.echo(f"GeoKG project ready in {folder}: run geokg commands inside it (or with --project {folder})")
 
 
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json", "openalex"]), help="The files' format (default: from each file's name and content).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the drafts (default: the project's drafts/).")
+def import_(files: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Import BibTeX, RIS, CSL-JSON or OpenAlex JSON files as draft records of the project.
+
+    A paper already in the project (same DOI, or same title and year) is merged into its draft, not
+    duplicated; a broken entry is reported with its line or key and the rest is imported. New venues
+    are added to loaders/venues.yaml.
+    """
+    from geokg import resources
+    from geokg.ingest.bibliography import import_files
+
+    project = resources.project_home()
+    if project is None:
+        raise click.UsageError("import writes into a project: run it inside one (geokg init makes one) or give --project")
+    report = import_files(list(files), resources.loaders_dir(), output or project / "drafts", fmt)
+    for line in report.merged:
+        click.echo(f"duplicate: {line}")
+    _print_rejected(report.problems)
+    if report.venues_added:
+        click.echo(f"{len(report.venues_added)} new venue(s) in loaders/venues.yaml: {', '.join(report.venues_added)}")
+    click.echo(f"{len(report.written)} draft(s) written to {output or project / 'drafts'}, {len(report.merged)} duplicate(s) merged, "
+               f"{len(report.problems)} entr{'y' if len(report.problems) == 1 else 'ies'} not imported")
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command("import-report")
 @click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write draft records to.")

@@ -134,7 +134,8 @@ class PaperDetail(BaseModel):
     authors: list[str] = Field(default_factory=list, description="in the paper's order")
     keywords: list[str] = Field(default_factory=list)
     journal: str | None = None
-    issued: str | None = None
+    issued: str | None = Field(None, description="the publication date (YYYY-MM-DD), or only its year")
+    year: int | None = None
     summary: dict[str, str]
     research_question: dict[str, str]
     method_applications: list[MethodApplication]

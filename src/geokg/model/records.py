@@ -177,8 +177,10 @@ class PaperRecord(_Strict):
     keywords: list[NonEmpty] = Field(default_factory=list)
     journal: ConceptId
     published: dt.date | None = None
+    year: Annotated[int, Field(ge=1000, le=2999)] | None = None
+    """The publication year, when the full date is not known (a BibTeX entry often has only the year)."""
     summary: Text
-    research_question: Text
+    research_question: Text | None = None
     processes: Annotated[list[ConceptId], Field(min_length=1)]
     method_applications: Annotated[list[MethodApplication], Field(min_length=1)]
     findings: Annotated[list[Text], Field(min_length=1)]
@@ -205,6 +207,12 @@ class PaperRecord(_Strict):
         if isinstance(value, dt.datetime) or (value is not None and not isinstance(value, (dt.date, str))):
             raise ValueError("must be a date written YYYY-MM-DD")
         return value
+
+    @model_validator(mode="after")
+    def _year_agrees(self) -> PaperRecord:
+        if self.year is not None and self.published is not None and self.published.year != self.year:
+            raise ValueError(f"year {self.year} differs from the year of published ({self.published}); give one of them")
+        return self
 
     @model_validator(mode="after")
     def _identified(self) -> PaperRecord:

@@ -69,13 +69,16 @@ def paper_graph(
         g.add((paper, DCTERMS.subject, Literal(keyword)))
     if record.published:
         g.add((paper, DCTERMS.issued, Literal(record.published.isoformat(), datatype=XSD.date)))
+    elif record.year:
+        g.add((paper, DCTERMS.issued, Literal(f"{record.year:04d}", datatype=XSD.gYear)))
     g.add((paper, GEODM.publishedIn, iris.journal(record.journal)))
     _add_text(g, paper, GEODM.summary, record.summary)
 
-    question = URIRef(f"{paper}#question")
-    g.add((paper, GEODM.addresses, question))
-    g.add((question, RDF.type, GEODM.ResearchQuestion))
-    _add_text(g, question, GEODM.text, record.research_question)
+    if record.research_question:
+        question = URIRef(f"{paper}#question")
+        g.add((paper, GEODM.addresses, question))
+        g.add((question, RDF.type, GEODM.ResearchQuestion))
+        _add_text(g, question, GEODM.text, record.research_question)
 
     for process in record.processes:
         g.add((paper, GEODM.studiesProcess, GKC[process]))

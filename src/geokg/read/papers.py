@@ -216,6 +216,7 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
         "keywords": sorted(str(k) for k in g.objects(paper, DCTERMS.subject)),
         "journal": str(journal).rsplit("/", 1)[-1] if journal else None,
         "issued": _text(g, paper, DCTERMS.issued),
+        "year": int(str(issued)[:4]) if (issued := _text(g, paper, DCTERMS.issued)) and str(issued)[:4].isdigit() else None,
         "summary": _texts(g, paper, GEODM.summary),
         "research_question": _texts(g, question, GEODM.text) if question else {},
         "method_applications": applications,

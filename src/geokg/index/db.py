@@ -21,6 +21,7 @@ from typing import Any
 from geokg.index.facts import PaperFacts
 from geokg.index.keys import Context, count_keys, facet_keys
 from geokg.index.text import index_tokens, match_expression
+from geokg.model.records import normalise_doi
 
 #: Bumped when the schema or the keys change: an index of another version is rebuilt.
 VERSION = "2"
@@ -43,15 +44,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5({", ".join(TEXT_PARTS)}, toke
 
 #: Sort orders of paper lists: SQL ORDER BY, stable (ties by IRI).
 SORTS = {"newest": "p.issued DESC, p.iri", "oldest": "p.issued IS NULL, p.issued, p.iri", "title": "p.title COLLATE NOCASE, p.iri"}
-
-
-def normalise_doi(doi: str) -> str:
-    """DOIs compare case-insensitively (the DOI handbook), and without a resolver prefix."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
-    return doi.lower()
 
 
 @dataclass(frozen=True)
@@ -191,8 +183,16 @@ class SideIndex:
 
     def by_doi(self, doi: str) -> sqlite3.Row | None:
         """The paper with a DOI (compared case-insensitively): its IRI, graph and checksum."""
+        if not normalise_doi(doi):
+            return None  # papers without a DOI are indexed with an empty one
         row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
                                                   (normalise_doi(doi),)).fetchone()
+        return row
+
+    def by_iri(self, iri: str) -> sqlite3.Row | None:
+        """The paper with an IRI: its IRI, graph and checksum (as :meth:`by_doi`)."""
+        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE iri = ? LIMIT 1",
+                                                  (iri,)).fetchone()
         return row
 
     def counts(self, prefix: str) -> dict[str, int]:

@@ -100,10 +100,10 @@ def neighbourhood(reader: Reader, doi: str, related: int = 5) -> dict[str, Any]:
             VALUES ?x {{ {values} }}
             ?other geodm:hasMethodApplication/geodm:method|geodm:usesDataset|geodm:studiesProcess ?x .
             FILTER(?other != {iri(paper)})
-            ?other prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en")
-        }} GROUP BY ?other ?doi ?title HAVING (COUNT(DISTINCT ?x) >= 2) ORDER BY DESC(?n) ?doi LIMIT {int(related)}""")
+            ?other dcterms:title ?title . FILTER(LANG(?title) = "en") OPTIONAL {{ ?other prism:doi ?doi }}
+        }} GROUP BY ?other ?doi ?title HAVING (COUNT(DISTINCT ?x) >= 2) ORDER BY DESC(?n) ?doi ?other LIMIT {int(related)}""")
         for other in others:
             nodes.append({"id": other["other"], "kind": "related-paper", "label_en": other["title"], "label_zh": other["title"],
-                          "doi": other["doi"]})
+                          "doi": other.get("doi")})
             edges.extend({"source": other["other"], "target": x, "relation": "shares"} for x in sorted(set(other["shared"].split())))
     return {"nodes": nodes, "edges": edges}

@@ -11,6 +11,7 @@ import click
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.settings import Settings, get_settings
 from geokg.store import BACKENDS, RDF_FORMATS, Store, open_store
+from geokg.store.adapters import ADAPTERS
 
 EXPORT_FORMATS = {**RDF_FORMATS, "jsonld": None}
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -28,12 +29,19 @@ def _open(ctx: click.Context, create: bool = True) -> Store:
 @click.group()
 @click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE]")
 @click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(list(BACKENDS)), help="Store backend. [GEOKG_BACKEND]")
+@click.option("--engine", envvar="GEOKG_ENGINE", type=click.Choice(list(ADAPTERS)),
+              help="The SPARQL server of the sparql backend (its endpoints and quirks). [GEOKG_ENGINE]")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="geokg")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, backend: str | None, verbose: bool) -> None:
-    """GeoKG: a validated knowledge graph of geoscience data mining."""
-    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend}.items() if v}
+def cli(ctx: click.Context, store: str | None, backend: str | None, engine: str | None, verbose: bool) -> None:
+    """GeoKG: a validated knowledge graph of geoscience data mining.
+
+    A remote SPARQL server's endpoints, union graph and account are set by GEOKG_QUERY_ENDPOINT,
+    GEOKG_UPDATE_ENDPOINT, GEOKG_GRAPH_STORE_ENDPOINT, GEOKG_UNION_GRAPH, GEOKG_STORE_USER and
+    GEOKG_STORE_PASSWORD (see the README).
+    """
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend, "engine": engine}.items() if v}
     ctx.obj = get_settings().model_copy(update=overrides)
     ctx.meta["verbose"] = verbose
 

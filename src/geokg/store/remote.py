@@ -94,10 +94,13 @@ class RemoteStore:
         if not default_graphs and self.endpoints.union_graph:
             default_graphs = [self.endpoints.union_graph]
         # Always a form: the one way every engine takes a query by POST (Virtuoso hangs on a sparql-query body).
-        response = self._request("POST", self.endpoints.query, data=_form(sparql, default_graphs, named_graphs),
-                                 headers={"Accept": self.adapter.accept_for(sparql, accept), **_FORM}, timeout=timeout)
+        form = {**_form(sparql, default_graphs, named_graphs), **self.adapter.query_params(timeout or self.timeout)}
+        # A little more time for the HTTP wait than for the engine, so that the engine stops the query itself.
+        response = self._request("POST", self.endpoints.query, data=form,
+                                 headers={"Accept": self.adapter.accept_for(sparql, accept), **_FORM},
+                                 timeout=None if timeout is None else timeout + 2)
         raw = RawResponse(response.status_code, response.headers.get("content-type", "").split(";")[0].strip(), response.content)
-        if raw.status == 200 and self.adapter.cancelled(raw):
+        if raw.status == 200 and self.adapter.cancelled(raw, response.headers):
             raise QueryTimeout("the query ran over the time limit and was cancelled by the store", stopped=True)
         cap = response.headers.get("x-geokg-result-cap")
         if cap:

@@ -11,6 +11,7 @@ import click
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.settings import Settings, get_settings
 from geokg.store import BACKENDS, RDF_FORMATS, Store, open_store
+from geokg.store.adapters import ADAPTERS
 
 EXPORT_FORMATS = {**RDF_FORMATS, "jsonld": None}
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -31,11 +32,19 @@ def _open(ctx: click.Context, create: bool = True) -> Store:
                    "else GEOKG_HOME, else the bundled corpus).")
 @click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE; default: the project's .geokg/store]")
 @click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(list(BACKENDS)), help="Store backend. [GEOKG_BACKEND]")
+@click.option("--engine", envvar="GEOKG_ENGINE", type=click.Choice(list(ADAPTERS)),
+              help="The SPARQL server of the sparql backend (its endpoints and quirks). [GEOKG_ENGINE]")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="geokg")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: str | None, backend: str | None, verbose: bool) -> None:
-    """GeoKG: a validated knowledge graph of geoscience data mining."""
+def cli(ctx: click.Context, project: Path | None, store: str | None, backend: str | None, engine: str | None,
+        verbose: bool) -> None:
+    """GeoKG: a validated knowledge graph of geoscience data mining.
+
+    A remote SPARQL server's endpoints, union graph and account are set by GEOKG_QUERY_ENDPOINT,
+    GEOKG_UPDATE_ENDPOINT, GEOKG_GRAPH_STORE_ENDPOINT, GEOKG_UNION_GRAPH, GEOKG_STORE_USER and
+    GEOKG_STORE_PASSWORD (see the README).
+    """
     from geokg import resources
 
     if project is not None:
@@ -43,7 +52,7 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, backend: st
             raise click.BadParameter(f"{project} is not a GeoKG project (no {resources.PROJECT_FILE}; `geokg init` makes one)",
                                      param_hint="--project")
         resources.use_project(project)
-    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend}.items() if v}
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend, "engine": engine}.items() if v}
     settings = get_settings().model_copy(update=overrides)
     chosen = resources.project_home()
     if chosen is not None and "store" not in overrides and settings.backend == "oxigraph" and settings.store == Settings.model_fields["store"].default:

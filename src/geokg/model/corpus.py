@@ -6,12 +6,13 @@ journals, sources), collecting *all* problems so a curator sees them at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from geokg import resources
-from geokg.errors import RecordError
+from geokg.errors import RecordError, closest
 from geokg.model.ontology import ConceptIndex, concept_index, read_ontology
 from geokg.model.records import (
     DatasetRecord,
@@ -73,7 +74,7 @@ def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
 def dataset_problems(catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
     """Data types, platforms and instruments of catalogued datasets that are not concepts of their scheme."""
     return [
-        RecordError(f"datasets/{d.id}.yaml", f"{name}[{i}]", f"unknown {SCHEME[scheme].label} {t!r}")
+        RecordError(f"datasets/{d.id}.yaml", f"{name}[{i}]", f"unknown {SCHEME[scheme].label} {t!r}" + closest(t, index.by_scheme.get(scheme, ())))
         for d in catalogue.datasets.values()
         for name, scheme in (("data_types", "data-type"), ("platforms", "platform"), ("instruments", "instrument"))
         for i, t in enumerate(getattr(d, name), 1)
@@ -85,30 +86,34 @@ def reference_problems(record: PaperRecord, source: str, catalogue: Catalogue, i
     """Every reference of a paper record that does not resolve, each as its own error."""
     out: list[RecordError] = []
 
-    def need(ok: bool, path: str, message: str) -> None:
+    def need(ok: bool, path: str, message: str, known: Iterable[str] = ()) -> None:
         if not ok:
-            out.append(RecordError(source, path, message))
+            value = message.rsplit(" ", 1)[-1].strip("'")
+            out.append(RecordError(source, path, message + closest(value, known)))
 
-    need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}")
+    def ids(*schemes: str) -> list[str]:
+        return [c for s in schemes for c in index.by_scheme.get(s, ())]
+
+    need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}", catalogue.journals)
     if record.provenance:
-        need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}")
+        need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}", catalogue.sources)
     for i, process in enumerate(record.processes, 1):
-        need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}")
+        need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}", ids("process"))
     for i, ma in enumerate(record.method_applications, 1):
         where = f"method_applications[{i}]"
         need(index.has("method", ma.method) or index.has("technique", ma.method), f"{where}.method",
-             f"unknown method or technique {ma.method!r}")
+             f"unknown method or technique {ma.method!r}", ids("method", "technique"))
         for j, purpose in enumerate(ma.purposes, 1):
-            need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}")
+            need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}", ids("purpose"))
         for j, dataset in enumerate(ma.inputs, 1):
-            need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}")
+            need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}", catalogue.datasets)
     for i, use in enumerate(record.other_datasets, 1):
-        need(use.dataset in catalogue.datasets, f"other_datasets[{i}].dataset", f"unknown dataset {use.dataset!r}")
-        need(index.has("dataset-role", use.role), f"other_datasets[{i}].role", f"unknown dataset role {use.role!r}")
+        need(use.dataset in catalogue.datasets, f"other_datasets[{i}].dataset", f"unknown dataset {use.dataset!r}", catalogue.datasets)
+        need(index.has("dataset-role", use.role), f"other_datasets[{i}].role", f"unknown dataset role {use.role!r}", ids("dataset-role"))
     for i, period in enumerate(record.time_periods, 1):
-        need(index.has("geologic-time", period), f"time_periods[{i}]", f"unknown geologic time unit {period!r}")
+        need(index.has("geologic-time", period), f"time_periods[{i}]", f"unknown geologic time unit {period!r}", ids("geologic-time"))
     for i, body in enumerate(record.bodies, 1):
-        need(index.has("body", body), f"bodies[{i}]", f"unknown planetary body {body!r}")
+        need(index.has("body", body), f"bodies[{i}]", f"unknown planetary body {body!r}", ids("body"))
     for i, section in enumerate(record.report_sections, 1):
         need(section in index.notation, f"report_sections[{i}]", f"no report section {section!r}")
     return out

@@ -11,6 +11,7 @@ import click
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.settings import Settings, get_settings
 from geokg.store import BACKENDS, RDF_FORMATS, Store, open_store
+from geokg.store.adapters import ADAPTERS
 
 EXPORT_FORMATS = {**RDF_FORMATS, "jsonld": None}
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -31,11 +32,19 @@ def _open(ctx: click.Context, create: bool = True) -> Store:
                    "else GEOKG_HOME, else the bundled corpus).")
 @click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE; default: the project's .geokg/store]")
 @click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(list(BACKENDS)), help="Store backend. [GEOKG_BACKEND]")
+@click.option("--engine", envvar="GEOKG_ENGINE", type=click.Choice(list(ADAPTERS)),
+              help="The SPARQL server of the sparql backend (its endpoints and quirks). [GEOKG_ENGINE]")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="geokg")
 @click.pass_context
-def cli(ctx: click.Context, project: Path | None, store: str | None, backend: str | None, verbose: bool) -> None:
-    """GeoKG: a validated knowledge graph of geoscience data mining."""
+def cli(ctx: click.Context, project: Path | None, store: str | None, backend: str | None, engine: str | None,
+        verbose: bool) -> None:
+    """GeoKG: a validated knowledge graph of geoscience data mining.
+
+    A remote SPARQL server's endpoints, union graph and account are set by GEOKG_QUERY_ENDPOINT,
+    GEOKG_UPDATE_ENDPOINT, GEOKG_GRAPH_STORE_ENDPOINT, GEOKG_UNION_GRAPH, GEOKG_STORE_USER and
+    GEOKG_STORE_PASSWORD (see the README).
+    """
     from geokg import resources
 
     if project is not None:
@@ -43,7 +52,7 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, backend: st
             raise click.BadParameter(f"{project} is not a GeoKG project (no {resources.PROJECT_FILE}; `geokg init` makes one)",
                                      param_hint="--project")
         resources.use_project(project)
-    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend}.items() if v}
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend, "engine": engine}.items() if v}
     settings = get_settings().model_copy(update=overrides)
     chosen = resources.project_home()
     if chosen is not None and "store" not in overrides and settings.backend == "oxigraph" and settings.store in ("", Settings.model_fields["store"].default):
@@ -59,9 +68,14 @@ LOADERS_HELP = "Folder with records/, datasets/, venues (default: the project's 
 @cli.command()
 @click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help=LOADERS_HELP)
 @click.option("--partial", is_flag=True, help="Load the valid records even if some are invalid (default: all or nothing).")
+@click.option("--release", "release_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Load this release folder as it is instead (checksums verified first; see `geokg release`).")
 @click.pass_context
-def load(ctx: click.Context, loaders: Path | None, partial: bool) -> None:
-    """Validate the records and load them into the store (idempotent; never removes a paper)."""
+def load(ctx: click.Context, loaders: Path | None, partial: bool, release_dir: Path | None) -> None:
+    """Validate the records and load them into the store (idempotent; never removes a paper); or load a release folder."""
+    if release_dir is not None:
+        _load_release(ctx, release_dir)
+        return
     _sync(ctx, loaders, partial=partial)
 
 
@@ -110,6 +124,8 @@ def _sync(ctx: click.Context, loaders: Path | None, *, partial: bool = False, pr
             progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr),
             side_index=None if status else open_index(_settings(ctx)),
         )
+        if not status:
+            _forget_release(store, iris)
     except ValidationFailed as exc:
         _print_rejected(exc.problems)
         raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded (use --partial to load the valid records)") from None
@@ -385,19 +401,22 @@ def annotate(files: tuple[Path, ...], texts: tuple[str, ...], output: Path | Non
 
 
 @cli.command()
-@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links"]), help="Run only these checks (repeatable).")
+@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links", "release"]), help="Run only these checks (repeatable).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write check-report.json and check-report.junit.xml here.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of records to check (default: the bundled corpus).")
+@click.option("--previous-release", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A release folder: its concepts must all still exist (or be deprecated).")
 @click.pass_context
-def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, strict: bool, loaders: Path | None) -> None:
+def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, strict: bool, loaders: Path | None,
+          previous_release: Path | None) -> None:
     """Run the consistency checks: syntax, records, SHACL, OWL reasoning, QC queries.
 
     Exit code 0: all pass; 1: errors (or warnings with --strict); 2: the checker failed.
     """
     from geokg.checks import ERROR, WARNING, exit_code, run_checks, write_reports
 
-    runs = run_checks(list(only) or None, loaders)
+    runs = run_checks(list(only) or None, loaders, previous_release)
     for run in runs:
         errors, warnings = run.count(ERROR), run.count(WARNING)
         if run.crashed:
@@ -484,6 +503,71 @@ def list_questions() -> None:
     for q in questions().values():
         params = " ".join(f"{p.name}:{p.type}={p.default}" for p in q.params)
         click.echo(f"{q.name}\t{q.title}\t{params}")
+
+
+# --- releases (issue 22) ----------------------------------------------------------------------
+
+@cli.command("release")
+@click.argument("version")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: ./geokg-VERSION); never overwritten.")
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path), help="The previous release folder, to compare with (CHANGES.md, changes.json).")
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with the records to release (default: the bundled corpus).")
+@click.option("--creator", "creators", multiple=True, metavar="NAME[ <ORCID IRI>]", help="A creator (repeatable; default: GeoKG contributors).")
+@click.option("--date", "issued", metavar="YYYY-MM-DD", help="Release date (default: today, UTC).")
+@click.option("--endpoint", help="The public SPARQL endpoint (default: BASE_IRI + sparql).")
+@click.pass_context
+def release(ctx: click.Context, version: str, out: Path | None, previous: Path | None, loaders: Path | None,
+            creators: tuple[str, ...], issued: str | None, endpoint: str | None) -> None:
+    """Write a citable release: versioned ontology, dumps (N-Quads, TriG), papers (JSON-LD, JSON), SSSOM
+    mappings, a VoID + DCAT description with checksums, CHANGES.md + changes.json, CITATION.cff."""
+    from tqdm import tqdm
+
+    from geokg.load.build import VALIDATE_BATCH
+    from geokg.model.vocab import Iris
+    from geokg.release import build_release
+    from geokg.release.files import ReleaseError
+
+    folder = out or Path(f"geokg-{version}")
+    try:
+        changes = build_release(
+            version, folder, previous=previous, loaders=loaders, iris=Iris(_settings(ctx).base_iri), creators=list(creators),
+            issued=issued, endpoint=endpoint, step=lambda message: click.echo(message, err=True),
+            progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr))
+    except ValidationFailed as exc:
+        _print_rejected(exc.problems)
+        raise click.ClickException(f"{len(exc.problems)} problem(s) in the records; nothing was released") from None
+    except ReleaseError as exc:
+        raise click.ClickException(f"{exc}\nnothing was released") from None
+    k = changes.concepts
+    click.echo(f"release {version} written to {folder}: papers +{len(changes.papers_added)} -{len(changes.papers_removed)} "
+               f"~{len(changes.papers_changed)}; concepts +{len(k.added)} moved {len(k.moved)} deprecated {len(k.deprecated)}; "
+               f"mapping rows +{len(changes.mappings_added)} -{len(changes.mappings_removed)} ~{len(changes.mappings_changed)}")
+
+
+def _load_release(ctx: click.Context, folder: Path) -> None:
+    from geokg.index.open import open_index
+    from geokg.index.sync import reconcile
+    from geokg.model.vocab import Iris
+    from geokg.release import load_release
+    from geokg.release.files import ReleaseError
+
+    iris = Iris(_settings(ctx).base_iri)
+    store = _open(ctx)
+    try:
+        try:
+            loaded = load_release(store, folder, iris)
+        except ReleaseError as exc:
+            raise click.ClickException(str(exc)) from None
+        reconcile(store, open_index(_settings(ctx)), iris.paper_graph_prefix)
+    finally:
+        store.close()
+    click.echo(f"release {loaded.version} loaded: {loaded.graphs} graphs, {loaded.quads} quads; {loaded.dropped} other graphs dropped")
+
+
+def _forget_release(store: Store, iris: Any) -> None:
+    """After loading records, the store no longer holds a release: drop the release's description."""
+    if str(iris.release_graph) in store.graph_names():
+        store.replace_graphs({}, drop=[str(iris.release_graph)])
 
 
 def main() -> None:

@@ -143,7 +143,9 @@ class GraphWrite:
             if problems:
                 raise ValidationFailed(problems)
             new = {g: stamped(scratch, g) for g in graphs}
-            self.store.replace_graphs({g: nt for g, nt in new.items() if nt}, drop=[g for g, nt in new.items() if not nt])
+            # Changed data are no longer the release they were loaded from: its description goes too.
+            self.store.replace_graphs({g: nt for g, nt in new.items() if nt},
+                                      drop=[*(g for g, nt in new.items() if not nt), str(self.iris.release_graph)])
             self.on_commit(new)
 
 

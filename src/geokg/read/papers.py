@@ -38,7 +38,11 @@ def summary(row: Mapping[str, Any], text: str | None = None) -> dict[str, Any]:
 def papers_using(reader: Reader, cid: str, page: int = 1, per_page: int = 50) -> tuple[int, list[dict[str, Any]]]:
     """One page of the papers using a concept or a narrower one (in any role), newest first, and their total."""
     keys = [f"{s.facet}:{cid}" for s in SCHEMES if s.facet] + [f"section:{cid}", f"derived_section:{cid}"]
-    found = reader.index.search([], any_keys=keys, limit=per_page, offset=(page - 1) * per_page)
+    held = [k for k in keys if reader.index.count(k)]  # usually one: the facet of the concept's scheme
+    if not held:
+        return 0, []
+    found = reader.index.search(held[:1], limit=per_page, offset=(page - 1) * per_page) if len(held) == 1 else \
+        reader.index.search([], any_keys=held, limit=per_page, offset=(page - 1) * per_page)
     return found.total, [summary(r) for r in found.rows]
 
 

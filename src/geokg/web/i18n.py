@@ -25,6 +25,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.editor": {"en": "SPARQL editor", "zh": "SPARQL 编辑器"},
     "nav.api": {"en": "API", "zh": "接口"},
     "language": {"en": "Language", "zh": "语言"},
+    "footer.data": {"en": "data release", "zh": "数据版本"},
+    "footer.unreleased": {"en": "unreleased (development)", "zh": "未发布（开发中）"},
     "ask.label": {"en": "Ask a question or search for a method, purpose, data type or process",
                   "zh": "提问，或搜索方法、目的、数据类型或自然过程"},
     "ask.button": {"en": "Search", "zh": "搜索"},

@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from geokg import __version__
-from geokg.errors import InvalidInput
+from geokg.errors import GeoKGError, InvalidInput
 from geokg.model.vocab import GKC, SCHEME, SCHEMES
 from geokg.read import concepts
 from geokg.read.context import Reader
 from geokg.read.papers import compare, identifier, paper_details
+from geokg.read.release import UNRELEASED, release_label
 from geokg.read.stats import counts
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
 from geokg.web.localise import journal_names, localise
@@ -41,12 +42,22 @@ def render(request: Request, template: str, status: int = 200, lang: str | None 
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
+        "release": _release(request, lang),
         "switch": {code: "/language?" + urlencode({"lang": code, "next": here}) for code in LANGUAGES},
         "base_iri": reader_of(request).iris.base, "concept_ns": str(GKC),
         "journal_name": lambda j: journal_names(request).get(j, j), **context,
     }, status_code=status)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
+
+
+def _release(request: Request, lang: str) -> str:
+    """The data release served, for the footer; "" when the store cannot tell (an error page)."""
+    try:
+        text = release_label(reader_of(request).store, reader_of(request).iris)
+    except (GeoKGError, AttributeError):  # AttributeError: the app has not started (no store yet)
+        return ""
+    return translator(lang)("footer.unreleased") if text == UNRELEASED else text
 
 
 @router.get("/language")

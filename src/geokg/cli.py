@@ -186,16 +186,45 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str, ser
         return
     text = resolve_query(query, values, Iris(_settings(ctx).base_iri))
     if server:
-        from geokg.store.remote import RemoteStore
-
-        remote = RemoteStore(server, query_path="/sparql", update_path="/sparql", store_path="/store")
-        write_results(remote.query(text), fmt, sys.stdout)
+        write_results(_ask_server(server, text), fmt, sys.stdout)
         return
     store = _open(ctx, create=create)
     try:
         write_results(store.query(text), fmt, sys.stdout)
     finally:
         store.close()
+
+
+def _ask_server(server: str, text: str) -> Any:
+    """Run a query on a GeoKG server's /sparql: its results (or triples) as the embedded store gives them."""
+    import httpx
+    import pyoxigraph as ox
+
+    try:
+        response = httpx.post(f"{server.rstrip('/')}/sparql", data={"query": text}, timeout=120,
+                              headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{server} did not answer: {type(exc).__name__}") from None
+    if response.status_code != 200:
+        raise click.ClickException(f"{server} answered {response.status_code}: {response.text[:500]}")
+    if response.headers.get("content-type", "").startswith("application/n-triples"):
+        return _triples(response.content)
+    results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    cap = response.headers.get("x-geokg-result-cap")
+    if cap and isinstance(results, ox.QuerySolutions):
+        rows = list(results)
+        if len(rows) >= int(cap):
+            click.echo(f"(the server answers at most {cap} rows: there may be more)", err=True)
+        results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    return results
+
+
+def _triples(data: bytes) -> Any:
+    import pyoxigraph as ox
+
+    scratch = ox.Store()
+    scratch.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
 def _server_file(settings: Settings) -> Path | None:

@@ -165,6 +165,7 @@ def check_links(ctx: Context) -> list[Finding]:
     """Mapping tables validate against SSSOM, and every mapped IRI exists, undeprecated, in its ontology."""
     from rdflib.namespace import SKOS
 
+    from geokg.model.records import load_datasets
     from geokg.model.vocab import GKD
     from geokg.resources import ontologies_dir
     from geokg.validate.links import external_index, link_problems, mapping_files, read_table, schema_problems
@@ -176,6 +177,8 @@ def check_links(ctx: Context) -> list[Finding]:
         return [*out, Finding("links", WARNING, str(folder), "local copies of the external ontologies not found " "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
     known = {str(s) for s in ctx.ontology.subjects(SKOS.inScheme, None)}
     known |= {str(GKD[d]) for d in ctx.corpus.catalogue.datasets}
+    # GeoKG's mapping tables also map the bundled catalogue's datasets, which a project need not hold.
+    known |= {str(GKD[d]) for d in load_datasets(resources.package_home() / "loaders" / "datasets", [])}
     tables = [read_table(f) for f in files]
     index = external_index(str(folder))
     ctx.notes.append(f"{sum(len(t.rows) for t in tables)} mapping rows checked against {len(index.terms)} external terms")

@@ -105,6 +105,8 @@ class Data:
 def _literal_ok(v: Node, datatype: URIRef) -> bool:
     if not isinstance(v, Literal):
         return False
+    if datatype == RDF.langString:  # a language-tagged string, whatever rdflib names its datatype
+        return v.language is not None
     if v.datatype is None and v.language is None and datatype == XSD.string:
         return isinstance(v.value, str)
     if v.datatype != datatype or getattr(v, "ill_typed", None) is True:

@@ -143,12 +143,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
     """Load the bundled records if needed, then serve the SPARQL endpoint and the API."""
     import uvicorn
 
-    from geokg.app import create_app
+    from geokg.app import create_app, server_config
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     if not no_load:
         ctx.invoke(load)
-    uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+    uvicorn.Server(server_config(create_app(s), host=s.host, port=s.port, log_level="info")).run()
 
 
 @cli.command()

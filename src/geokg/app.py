@@ -34,6 +34,7 @@ from geokg.read.context import Reader
 from geokg.settings import Settings
 from geokg.store import open_store
 from geokg.web import apidocs, editor, pages, search
+from geokg.web.security import CONTENT_SECURITY_POLICY
 
 log = logging.getLogger(__name__)
 _TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
@@ -75,13 +76,6 @@ async def _bad_parameters(request: Request, exc: Exception) -> Response:
         raise exc
     problems = [f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors()]
     return problem(422, "; ".join(problems))
-
-
-#: What a page may load and who may frame it: only this origin; nothing inline but styles (the
-#: vendored editor and charts set styles at run time); no plugins; no framing (clickjacking).
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-                           "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
-                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def _protect(response: Response) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -64,12 +65,32 @@ def _precheck(text: str) -> str:
 _PARSE_LOCK = threading.Lock()
 
 
+def _engine_message(text: str, what: str) -> str | None:
+    """The engine grammar's own error message for a text the guard could not parse (its positions are
+    the ones users see marked in the editor), or None. Only texts that cannot reach the network when
+    run on an empty scratch store are tried (no SERVICE, no LOAD), and a query's results are never read."""
+    lowered = text.lower()
+    if "service" in lowered or "load" in lowered:
+        return None
+    try:
+        if what == "query":
+            ox.Store().query(text)
+        else:
+            ox.Store().update(text)
+    except SyntaxError as exc:
+        return str(exc)
+    except Exception:  # noqa: S110 - it parsed: only evaluation failed on the empty store
+        pass
+    return None
+
+
 def _parse(parse: object, text: str, what: str) -> object:
     try:
         with _PARSE_LOCK:
             return parse(text)  # type: ignore[operator]
     except ParseException as exc:
-        raise Refused(f"malformed {what}: error at {exc.lineno}:{exc.col}: {exc.msg}") from None
+        message = _engine_message(text, what) or f"error at {exc.lineno}:{exc.col}: {exc.msg}"
+        raise Refused(f"malformed {what}: {message}") from None
     except RecursionError:
         raise Refused(f"the {what} nests too deeply to be checked") from None
     except Exception as exc:  # any other parser failure: refuse, never pass the text on

@@ -18,6 +18,8 @@ from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_typ
 from geokg.api.service_description import service_description
 from geokg.api.writes import apply_update
 from geokg.errors import ProtocolError, QueryTimeout, StoreUnavailable
+from geokg.model.vocab import Iris
+from geokg.read.release import loaded_release
 from geokg.settings import Settings
 from geokg.store import Store
 from geokg.store.sparql_guard import Refused, capped_query, check_services, read_query
@@ -27,8 +29,9 @@ router = APIRouter(tags=["sparql"])
 GraphParam = Annotated[list[str] | None, Query(alias="default-graph-uri")]
 NamedParam = Annotated[list[str] | None, Query(alias="named-graph-uri")]
 _FORM = "application/x-www-form-urlencoded"
-#: How the engine words an evaluation error that is the query's, not the engine's (a 500 otherwise).
-_UNSUPPORTED = b"not supported"
+#: How engines word an evaluation error that is the query's, not the engine's (a 500 otherwise):
+#: Oxigraph, Virtuoso.
+_UNSUPPORTED = (b"not supported", b"Undefined procedure")
 
 
 def run_query(request: Request, store: Store, settings: Settings, text: str, graphs: list[str], named: list[str]) -> Response:
@@ -55,7 +58,7 @@ def run_query(request: Request, store: Store, settings: Settings, text: str, gra
         raise ProtocolError(503, str(exc), {"Retry-After": "1"}) from None
     if answer.status == 400:
         raise ProtocolError(400, f"malformed query: {answer.body.decode('utf-8', 'replace').strip()}")
-    if answer.status == 500 and _UNSUPPORTED in answer.body:
+    if answer.status == 500 and any(marker in answer.body for marker in _UNSUPPORTED):
         # A function or feature the engine does not implement: the client's to change (4xx), with the engine's words.
         raise ProtocolError(400, f"the query uses what the store does not support: {answer.body.decode('utf-8', 'replace').strip()[:500]}")
     if answer.status != 200:
@@ -113,7 +116,9 @@ async def sparql_get(
     if query is None:
         if "update" in request.query_params:
             raise ProtocolError(400, "SPARQL Update must be sent by POST")
-        return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings)
+        release = await run_in_threadpool(loaded_release, store, Iris(settings.base_iri))
+        return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings, release,
+                                   str(request.url_for("well_known_void")))
     return await _query(request, store, settings, query, default_graph_uri or [], named_graph_uri or [])
 
 

@@ -295,7 +295,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
 
     import uvicorn
 
-    from geokg.app import create_app
+    from geokg.app import create_app, server_config
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     if not no_load:
@@ -305,7 +305,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
         note.parent.mkdir(parents=True, exist_ok=True)
         note.write_text(json.dumps({"url": f"http://{s.host}:{s.port}", "pid": os.getpid()}), encoding="utf-8")
         atexit.register(lambda: note.unlink(missing_ok=True))
-    uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+    uvicorn.Server(server_config(create_app(s), host=s.host, port=s.port, log_level="info")).run()
 
 
 @cli.command()

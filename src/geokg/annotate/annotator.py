@@ -36,8 +36,6 @@ class Settings:
     type_prior: float = 0.25
     """A document dataset joins a method's application when it scores at least this."""
     max_inputs: int = 8
-    unbacked_type_weight: float = 0.7
-    """Confidence factor of a data type named in the text that none of the paper's datasets has."""
     text_weight: float = 0.2
     """What being named in a sentence with the method adds to a purpose's or dataset's score."""
     close_weight: float = 0.3
@@ -245,11 +243,6 @@ class Annotator:
                 suggestion.data_types = list(self.knowledge.datasets[cid].data_types)
                 for t in suggestion.data_types:
                     self._add(found, "data type", t, round(suggestion.confidence * 0.95, 2), f"type of {cid}", None)
-        dataset_types = {t for (kind, cid), s in found.items() if kind == "dataset" for t in s.data_types}
-        if dataset_types:  # the paper's data are its datasets': a kind of data no found dataset has is less likely an input
-            for (kind, cid), suggestion in found.items():
-                if kind == "data type" and cid not in dataset_types:
-                    suggestion.confidence = round(suggestion.confidence * self.settings.unbacked_type_weight, 2)
         concepts: dict[str, list[Suggestion]] = {kind: [] for kind in KINDS}
         for (kind, _), suggestion in found.items():
             concepts[kind].append(suggestion)

@@ -146,17 +146,28 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None,
 @click.option("--host", envvar="GEOKG_HOST", help="Address to bind. [GEOKG_HOST, default 127.0.0.1]")
 @click.option("--port", envvar="GEOKG_PORT", type=int, help="Port. [GEOKG_PORT, default 8000]")
 @click.option("--no-load", is_flag=True, help="Serve the store as it is, without loading the bundled records first.")
+@click.option("--workers", envvar="GEOKG_WORKERS", type=click.IntRange(1), default=1,
+              help="API processes (sparql backend only: an embedded store has one process). [GEOKG_WORKERS]")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool, workers: int) -> None:
     """Load the bundled records if needed, then serve the SPARQL endpoint and the API."""
+    import os
+
     import uvicorn
 
     from geokg.app import create_app
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    if workers > 1 and s.backend != "sparql":
+        raise click.UsageError("--workers needs the sparql backend: an embedded store is opened by one process only")
     if not no_load:
         ctx.invoke(load)
-    uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+        return
+    # Each worker process builds its app from the environment: pass on what the command line set.
+    os.environ.update({"GEOKG_STORE": s.store, "GEOKG_BACKEND": s.backend, "GEOKG_ENGINE": s.engine})
+    uvicorn.run("geokg.app:app_from_environment", factory=True, host=s.host, port=s.port, workers=workers, log_level="info")
 
 
 @cli.command()

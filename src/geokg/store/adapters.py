@@ -207,14 +207,19 @@ class Virtuoso(Adapter):
 class GeoKG(Adapter):
     """Another GeoKG server (a read replica in front of a primary): ``/sparql`` and ``/store``.
 
-    Without a password (its write token) the primary refuses writes, so the replica is read-only.
+    Without a password (the primary's write token) the replica is read-only; with it, a write to the
+    replica is validated there, then sent to the primary, which validates it again. The primary's
+    ``GEOKG_MAX_ROWS`` must exceed the replica's largest read (a capped answer is refused, not used).
     """
 
     name: str = "geokg"
     query_path: str = "/sparql"
-    update_path: str | None = "/sparql"
+    update_path: str | None = None
     graph_store_path: str | None = "/store"
     auth_scheme: str = "bearer"
+
+    def authenticated_paths(self) -> tuple[str | None, str | None]:
+        return "/sparql", "/store"
 
 
 #: Adapters by engine name (settings, CLI choices).

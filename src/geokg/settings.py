@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """Most solutions a SELECT/CONSTRUCT/DESCRIBE returns through ``/sparql`` (a LIMIT is added)."""
     engine_memory_mb: int = 4096
     """Resident-memory cap of the embedded query engine process, in MiB (0: none); over it the engine is restarted."""
+    engine_isolation: bool = True
+    """Run the embedded query engine in a private network namespace, reachable only by GeoKG (needs
+    unprivileged user namespaces); off: the engine listens on a 127.0.0.1 port any local process can use."""
     write_token: str = ""
     """Bearer token that enables writes (SPARQL Update, Graph Store writes); empty: read-only."""
     service_allowlist: list[str] = []

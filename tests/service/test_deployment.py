@@ -93,7 +93,8 @@ def test_the_images_command_serves_the_bundled_corpus_from_an_empty_volume(tmp_p
     port = free_port()
     command = [a.strip('"') for a in d["CMD"][0].strip("[]").split(", ")]
     store = str(tmp_path / "volume") + env["GEOKG_STORE"][len(volume):]
-    run_env = {**os.environ, "GEOKG_STORE": store, "GEOKG_HOST": "127.0.0.1", "GEOKG_PORT": str(port)}
+    image_env = {k: v for k, v in env.items() if k.startswith("GEOKG_") and k != "GEOKG_HOME"}  # the code is here, not in /app
+    run_env = {**os.environ, **image_env, "GEOKG_STORE": store, "GEOKG_HOST": "127.0.0.1", "GEOKG_PORT": str(port)}
     api = subprocess.Popen([sys.executable, "-m", "geokg", *command[1:command.index("--host")]], env=run_env,
                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

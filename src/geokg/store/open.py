@@ -12,7 +12,8 @@ def _embedded(settings: Settings, served: bool, create: bool) -> Store:
     if served:
         from geokg.store.managed import ManagedStore
 
-        return ManagedStore(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20)
+        return ManagedStore(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20,
+                            isolated=settings.engine_isolation, allowlist=settings.service_allowlist)
     from geokg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store or None, create=create)

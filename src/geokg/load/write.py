@@ -164,9 +164,12 @@ class GraphWrite:
             if problems:
                 raise ValidationFailed(problems)
             new = {g: stamped(scratch, g) for g in graphs}
-            # Changed data are no longer the release they were loaded from: its description goes too.
+            # Changed data are no longer the release they were loaded from: its description goes too
+            # (a GeoKG server behind this one drops its own, and lets no one else write it).
+            owned = getattr(getattr(self.store, "adapter", None), "keeps_own_release", False)
+            release = [] if owned else [str(self.iris.release_graph)]
             self.store.replace_graphs({g: nt for g, nt in new.items() if nt},
-                                      drop=[*(g for g, nt in new.items() if not nt), str(self.iris.release_graph)])
+                                      drop=[*(g for g, nt in new.items() if not nt), *release])
             self.on_commit(new)
 
 

@@ -57,6 +57,8 @@ class Adapter:
     """A Graph Store GET without ``graph`` returns the whole dataset as quads."""
     hidden_graphs: tuple[str, ...] = field(default=())
     """The engine's own graphs, which are no part of GeoKG's dataset."""
+    keeps_own_release: bool = False
+    """The server is a GeoKG server: it validates writes itself and drops its own release description."""
     write_by_graph_store: bool = False
     """Write graphs by Graph Store PUT/DELETE (one request per graph) rather than in one SPARQL Update
     per batch (one transaction): for engines whose update parser cannot take large INSERT DATA."""
@@ -217,6 +219,7 @@ class GeoKG(Adapter):
     update_path: str | None = None
     graph_store_path: str | None = "/store"
     auth_scheme: str = "bearer"
+    keeps_own_release: bool = True
 
     def authenticated_paths(self) -> tuple[str | None, str | None]:
         return "/sparql", "/store"

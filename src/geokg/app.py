@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -26,8 +28,8 @@ from geokg.api.models import Health
 from geokg.api.negotiation import choose
 from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, release, sparql, stats
 from geokg.errors import GeoKGError, ProtocolError, status_of
-from geokg.index.db import DEADLINE
-from geokg.index.open import open_index
+from geokg.index.db import DEADLINE, SideIndex
+from geokg.index.open import index_path, open_index
 from geokg.index.sync import reconcile, update
 from geokg.linked_data import router as linked_data
 from geokg.load.write import GraphWrite
@@ -35,7 +37,7 @@ from geokg.model.vocab import Iris
 from geokg.read.context import Reader
 from geokg.review import router as review
 from geokg.settings import Settings
-from geokg.store import open_store
+from geokg.store import Store, open_store
 from geokg.web import apidocs, editor, pages, search
 from geokg.web.security import CONTENT_SECURITY_POLICY
 
@@ -154,11 +156,32 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+#: See :func:`server_config`; the same for every worker process of ``geokg serve --workers``.
+SERVER_OPTIONS: dict[str, object] = {"http": "h11", "h11_max_incomplete_event_size": 64 * 1024, "timeout_keep_alive": 5}
+
+
 def server_config(app: FastAPI, **options: object) -> uvicorn.Config:
     """How GeoKG is served (``geokg serve`` and the tests alike): the h11 parser, whose limit on
     the size of a request's head refuses oversized headers, and a short keep-alive."""
-    return uvicorn.Config(app, http="h11", h11_max_incomplete_event_size=64 * 1024, timeout_keep_alive=5,
-                          **options)  # type: ignore[arg-type]
+    return uvicorn.Config(app, **SERVER_OPTIONS, **options)  # type: ignore[arg-type]
+
+
+def write_lock_path(settings: Settings) -> Path | None:
+    """The file that serialises writes among the processes serving one store (None: a memory store)."""
+    if settings.write_lock:
+        return settings.write_lock
+    index = index_path(settings)
+    return index.with_name(index.name + ".write.lock") if index else None
+
+
+def _refresh_index(store: Store, index: SideIndex, prefix: str, every: float, stop: threading.Event) -> None:
+    while not stop.wait(every):
+        try:
+            indexed, dropped = reconcile(store, index, prefix)
+            if indexed or dropped:
+                log.info("side index: %d papers (re)indexed, %d dropped (written elsewhere)", indexed, dropped)
+        except GeoKGError as exc:
+            log.warning("side index refresh failed: %s", exc)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -173,10 +196,17 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("side index: %d papers (re)indexed, %d dropped at start", indexed, dropped)
         reader = Reader(store, iris, index)
         app.state.store, app.state.reader = store, reader
-        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs))
+        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs),
+                                           lock_path=write_lock_path(settings))
+        stop = threading.Event()
+        if settings.backend == "sparql" and settings.index_refresh > 0:
+            # Other processes write this store too: pick up their writes in the lists and counts.
+            threading.Thread(target=_refresh_index, args=(store, index, iris.paper_graph_prefix, settings.index_refresh, stop),
+                             name="index-refresh", daemon=True).start()
         try:
             yield
         finally:
+            stop.set()
             store.close()
 
     # The documentation pages come from the package (geokg.web.apidocs), not FastAPI's CDN-loaded ones.
@@ -224,3 +254,10 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several worker processes (``geokg serve --workers``): settings from GEOKG_*."""
+    from geokg.settings import get_settings
+
+    return create_app(get_settings())

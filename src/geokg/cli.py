@@ -286,8 +286,10 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None,
 @click.option("--host", envvar="GEOKG_HOST", help="Address to bind. [GEOKG_HOST, default 127.0.0.1]")
 @click.option("--port", envvar="GEOKG_PORT", type=int, help="Port. [GEOKG_PORT, default 8000]")
 @click.option("--no-load", is_flag=True, help="Serve the store as it is, without loading the project's records first.")
+@click.option("--workers", envvar="GEOKG_WORKERS", type=click.IntRange(1), default=1,
+              help="API processes (sparql backend only: an embedded store has one process). [GEOKG_WORKERS]")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool, workers: int) -> None:
     """Load the project's new and changed records (never removing a paper), then serve the SPARQL endpoint and the API."""
     import atexit
     import json
@@ -295,9 +297,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
 
     import uvicorn
 
-    from geokg.app import create_app, server_config
+    from geokg.app import SERVER_OPTIONS, create_app, server_config
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    if workers > 1 and s.backend != "sparql":
+        raise click.UsageError("--workers needs the sparql backend: an embedded store is opened by one process only")
     if not no_load:
         ctx.invoke(load)
     note = _server_file(s)
@@ -305,7 +309,13 @@ def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool)
         note.parent.mkdir(parents=True, exist_ok=True)
         note.write_text(json.dumps({"url": f"http://{s.host}:{s.port}", "pid": os.getpid()}), encoding="utf-8")
         atexit.register(lambda: note.unlink(missing_ok=True))
-    uvicorn.Server(server_config(create_app(s), host=s.host, port=s.port, log_level="info")).run()
+    if workers == 1:
+        uvicorn.Server(server_config(create_app(s), host=s.host, port=s.port, log_level="info")).run()
+        return
+    # Each worker process builds its app from the environment: pass on what the command line set.
+    os.environ.update({"GEOKG_STORE": s.store, "GEOKG_BACKEND": s.backend, "GEOKG_ENGINE": s.engine})
+    uvicorn.run("geokg.app:app_from_environment", factory=True, host=s.host, port=s.port, workers=workers, log_level="info",
+                **SERVER_OPTIONS)  # type: ignore[arg-type]
 
 
 @cli.command()

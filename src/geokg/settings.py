@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     union_graph: str = ""
     """How it exposes the union of the named graphs: ``default`` (its default graph is the union), an IRI
     it reads as the union (Jena: ``urn:x-arq:UnionGraph``), or empty: the engine's usual way."""
+    index_refresh: float = 30.0
+    """Seconds between checks that the side index matches a remote store that other processes also write
+    (replicas, several API processes); 0: never. The embedded store has one writer and needs none."""
+    write_lock: Path | None = None
+    """File whose lock serialises writes between API processes sharing a store (default: beside the side index)."""
     store_user: str = ""
     """Account GeoKG writes to the server with (Virtuoso: a user with SPARQL_UPDATE, e.g. ``dba``)."""
     store_password: str = ""

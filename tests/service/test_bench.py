@@ -13,6 +13,7 @@ from support import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
+import engines
 import suite
 import synthetic
 from geokg.model.records import parse_paper
@@ -42,3 +43,20 @@ def test_the_suite_measures_and_reports_every_figure(tmp_path: Path) -> None:
     table = (tmp_path / "suite.md").read_text(encoding="utf-8")
     assert "| N=40 |" in table and "load + validate (end to end)" in table and "–" not in table.split("\n\n")[0]
     assert all(name in table for name, *_ in suite.FIGURES)
+
+
+def test_the_engine_comparison_measures_both_engines_alike(tmp_path: Path) -> None:
+    """bench/engines.py at 40 papers: both engines loaded by their bulk loaders, every question timed
+    through GeoKG on both, and the same rows from both."""
+    names = ["papers-by-method-purpose-datatype", "corrected-records", "method-usage-by-family"]
+    engines.main(["--papers", "40", "--runs", "1", "--budget", "0.1", "--memory-mb", "256", "--out", str(tmp_path),
+                  *(a for name in names for a in ("--question", name))])
+    result = json.loads((tmp_path / "engines-40.json").read_text(encoding="utf-8"))
+    ox, vt = result["engines"]["oxigraph"], result["engines"]["virtuoso"]
+    for engine in (ox, vt):
+        assert engine["load_s"] > 0 and engine["store_mb"] > 0 and engine["rss_mb"] > 0
+        assert sorted(engine["questions"]) == sorted(names)
+    for name in names:
+        assert ox["questions"][name]["p50_ms"] and vt["questions"][name]["p50_ms"]
+        assert ox["questions"][name]["rows"] == vt["questions"][name]["rows"]
+    assert "| corrected-records |" in engines.report(result)

@@ -8,11 +8,14 @@ shapes and rules before the store sees it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph
@@ -71,8 +74,21 @@ class Spool:
             yield graph, self.file.read(length).decode("utf-8")
 
 
-#: One writer at a time: a write reads graphs, then replaces them.
-_WRITE_LOCK = threading.Lock()
+
+@contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    """An exclusive lock on a file: one writer at a time among the processes sharing a store
+    (uvicorn workers, API replicas with a shared volume). None: this process is the only writer."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 #: A change to a scratch store holding the graphs being written.
 Change = Callable[[ox.Store], None]
 
@@ -84,9 +100,14 @@ class GraphWrite:
     validation context (types, subclasses, scheme membership) is read from the store once.
     """
 
-    def __init__(self, store: Store, iris: Iris, on_commit: Callable[[dict[str, str]], None] = lambda graphs: None) -> None:
-        """:param on_commit: told the new N-Triples of the graphs written ("" for a graph removed)."""
-        self.store, self.iris, self.on_commit = store, iris, on_commit
+    def __init__(self, store: Store, iris: Iris, on_commit: Callable[[dict[str, str]], None] = lambda graphs: None,
+                 lock_path: Path | None = None) -> None:
+        """:param on_commit: told the new N-Triples of the graphs written ("" for a graph removed).
+        :param lock_path: a file locked around each write, when other processes write the same store."""
+        self.store, self.iris, self.on_commit, self.lock_path = store, iris, on_commit, lock_path
+        # One writer at a time: a write reads graphs, then replaces them. Per writer, not per module:
+        # a GeoKG server may write through another in the same process (tests), which takes its own.
+        self._lock = threading.Lock()
 
     @cached_property
     def validator(self) -> Validator:
@@ -144,16 +165,19 @@ class GraphWrite:
         :raises ValidationFailed: the new content breaks the shapes or the rules; nothing was changed
         """
         self.check_writable(graphs)
-        with _WRITE_LOCK:
+        with self._lock, _file_lock(self.lock_path):
             scratch = self.current(graphs | set(reads))
             change(scratch)
             problems = self.problems(scratch, graphs)
             if problems:
                 raise ValidationFailed(problems)
             new = {g: stamped(scratch, g) for g in graphs}
-            # Changed data are no longer the release they were loaded from: its description goes too.
+            # Changed data are no longer the release they were loaded from: its description goes too
+            # (a GeoKG server behind this one drops its own, and lets no one else write it).
+            owned = getattr(getattr(self.store, "adapter", None), "keeps_own_release", False)
+            release = [] if owned else [str(self.iris.release_graph)]
             self.store.replace_graphs({g: nt for g, nt in new.items() if nt},
-                                      drop=[*(g for g, nt in new.items() if not nt), str(self.iris.release_graph)])
+                                      drop=[*(g for g, nt in new.items() if not nt), *release])
             self.on_commit(new)
 
 

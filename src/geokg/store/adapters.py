@@ -57,6 +57,8 @@ class Adapter:
     """A Graph Store GET without ``graph`` returns the whole dataset as quads."""
     hidden_graphs: tuple[str, ...] = field(default=())
     """The engine's own graphs, which are no part of GeoKG's dataset."""
+    keeps_own_release: bool = False
+    """The server is a GeoKG server: it validates writes itself and drops its own release description."""
     write_by_graph_store: bool = False
     """Write graphs by Graph Store PUT/DELETE (one request per graph) rather than in one SPARQL Update
     per batch (one transaction): for engines whose update parser cannot take large INSERT DATA."""
@@ -207,14 +209,20 @@ class Virtuoso(Adapter):
 class GeoKG(Adapter):
     """Another GeoKG server (a read replica in front of a primary): ``/sparql`` and ``/store``.
 
-    Without a password (its write token) the primary refuses writes, so the replica is read-only.
+    Without a password (the primary's write token) the replica is read-only; with it, a write to the
+    replica is validated there, then sent to the primary, which validates it again. The primary's
+    ``GEOKG_MAX_ROWS`` must exceed the replica's largest read (a capped answer is refused, not used).
     """
 
     name: str = "geokg"
     query_path: str = "/sparql"
-    update_path: str | None = "/sparql"
+    update_path: str | None = None
     graph_store_path: str | None = "/store"
     auth_scheme: str = "bearer"
+    keeps_own_release: bool = True
+
+    def authenticated_paths(self) -> tuple[str | None, str | None]:
+        return "/sparql", "/store"
 
 
 #: Adapters by engine name (settings, CLI choices).

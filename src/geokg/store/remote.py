@@ -83,14 +83,8 @@ class RemoteStore:
         except httpx.HTTPError as exc:
             raise StoreUnavailable(f"the SPARQL server did not answer: {type(exc).__name__}") from None
 
-    def forward_query(
-        self, sparql: str, accept: str, *, default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None, timeout: float | None = None,
-    ) -> RawResponse:
-        """Send a query as the client asked for it; the body is the server's own serialisation.
-
-        :raises QueryTimeout: the server did not finish within ``timeout`` or cancelled the query
-        """
+    def _send(self, sparql: str, accept: str, default_graphs: list[str] | None, named_graphs: list[str] | None,
+              timeout: float | None) -> tuple[RawResponse, httpx.Headers]:
         if not default_graphs and self.endpoints.union_graph:
             default_graphs = [self.endpoints.union_graph]
         # Always a form: the one way every engine takes a query by POST (Virtuoso hangs on a sparql-query body).
@@ -102,20 +96,36 @@ class RemoteStore:
         raw = RawResponse(response.status_code, response.headers.get("content-type", "").split(";")[0].strip(), response.content)
         if raw.status == 200 and self.adapter.cancelled(raw, response.headers):
             raise QueryTimeout("the query ran over the time limit and was cancelled by the store", stopped=True)
-        cap = response.headers.get("x-geokg-result-cap")
-        if cap:
-            # A GeoKG server caps results: a store answering only part of a query would be wrong silently.
-            raise QueryError(f"the store answered at most {cap} rows (its GEOKG_MAX_ROWS); raise it there or narrow the query")
-        return self.adapter.answer(sparql, accept, raw)
+        return self.adapter.answer(sparql, accept, raw), response.headers
+
+    def forward_query(
+        self, sparql: str, accept: str, *, default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None, timeout: float | None = None,
+    ) -> RawResponse:
+        """Send a query as the client asked for it; the body is the server's own serialisation.
+
+        :raises QueryTimeout: the server did not finish within ``timeout`` or cancelled the query
+        """
+        return self._send(sparql, accept, default_graphs, named_graphs, timeout)[0]
 
     def query(
         self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
     ) -> QueryResult:
-        raw = self.forward_query(sparql, _ACCEPT, default_graphs=default_graphs, named_graphs=named_graphs)
+        raw, headers = self._send(sparql, _ACCEPT, default_graphs, named_graphs, None)
         if raw.status == 400:
             raise QueryError(f"malformed query: {raw.body.decode('utf-8', 'replace').strip()}")
         if raw.status >= 300:
             raise StoreUnavailable(f"the SPARQL server answered {raw.status}: {raw.body.decode('utf-8', 'replace').strip()[:300]}")
+        cap = headers.get("x-geokg-result-cap")
+        counted = self._parse(raw) if cap else None
+        if cap and not isinstance(counted, ox.QueryBoolean) and len(list(counted or ())) >= int(cap):
+            # A GeoKG server cut the answer at its row cap: a partial answer would be wrong silently.
+            raise QueryError(f"the GeoKG server behind this one answers at most {cap} rows (its GEOKG_MAX_ROWS): "
+                             "raise it there, or narrow the query")
+        return self._parse(raw)
+
+    @staticmethod
+    def _parse(raw: RawResponse) -> QueryResult:
         if raw.media_type == "application/sparql-results+json":
             return ox.parse_query_results(raw.body, format=ox.QueryResultsFormat.JSON)
         if raw.media_type in ("application/n-triples", "text/plain"):

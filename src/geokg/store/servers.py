@@ -36,7 +36,7 @@ TransactionFile = {dir}/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-DirsAllowed = ., {dir}
+DirsAllowed = ., {dirs}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 MaxQueryMem = 2G
@@ -71,9 +71,11 @@ class VirtuosoServer:
     :param timeout: its own per-query time limit, in seconds
     """
 
-    def __init__(self, folder: Path, *, memory_mb: int = 512, timeout: int = 60) -> None:
+    def __init__(self, folder: Path, *, memory_mb: int = 512, timeout: int = 60, readable: tuple[Path, ...] = ()) -> None:
+        """:param readable: folders its bulk loader may read files from (besides its own)."""
         self.folder = folder
-        self.memory_mb, self.timeout = memory_mb, timeout
+        self.memory_mb, self.timeout, self.readable = memory_mb, timeout, readable
+        self.sql_port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -87,10 +89,12 @@ class VirtuosoServer:
         if binary is None:
             raise StoreUnavailable("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
         self.folder.mkdir(parents=True, exist_ok=True)
-        http_port = free_port()
+        http_port, self.sql_port = free_port(), free_port()
         buffers = max(2000, self.memory_mb * 2**20 * 2 // 3 // 8192)  # 8 KiB pages
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(_INI.format(dir=self.folder, sql_port=free_port(), http_port=http_port, buffers=buffers,
+        ini.write_text(_INI.format(dir=self.folder,
+                                   dirs=", ".join(str(p) for p in (self.folder, *self.readable)),
+                                   sql_port=self.sql_port, http_port=http_port, buffers=buffers,
                                    dirty=buffers * 3 // 4, timeout=self.timeout), encoding="utf-8")
         with open(self.folder / "server.out", "ab") as log:
             self.process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)],  # noqa: S603 - fixed arguments
@@ -114,6 +118,18 @@ class VirtuosoServer:
             time.sleep(0.2)
         self.stop()
         raise StoreUnavailable(f"Virtuoso did not answer within {seconds:g} s")
+
+    def isql(self, *statements: str, timeout: float = 7200) -> str:
+        """Run SQL statements as the ``dba`` account (e.g. the bulk loader: ``ld_dir``, ``rdf_loader_run``)."""
+        isql = shutil.which("isql-vt") or shutil.which("isql")
+        if isql is None:
+            raise StoreUnavailable("Virtuoso's isql client is not installed")
+        done = subprocess.run([isql, f"127.0.0.1:{self.sql_port}", VIRTUOSO_USER, VIRTUOSO_PASSWORD,  # noqa: S603 - fixed client
+                               "exec=" + " ".join(s.rstrip(";") + ";" for s in statements)],
+                              capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise StoreUnavailable(f"isql failed: {(done.stdout + done.stderr).strip()[-500:]}")
+        return done.stdout
 
     def stop(self) -> None:
         process, self.process = self.process, None

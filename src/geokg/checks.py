@@ -195,6 +195,7 @@ def check_release(ctx: Context) -> list[Finding]:
                    "and dcterms:isReplacedBy") for iri in changes.vanished]
     out += [Finding("release", WARNING, d["iri"], "deprecated without dcterms:isReplacedBy") for d in changes.deprecated
             if not d["replaced_by"]]
+    out += [Finding("release", ERROR, iri, "deprecated, and its dcterms:isReplacedBy is no concept") for iri in changes.dangling]
     return out
 
 

@@ -161,7 +161,7 @@ def test_two_releases_give_the_expected_diff(fixture: Fixture) -> None:
     assert k.deprecated == [{"iri": str(fixture.deprecated), "replaced_by": [str(fixture.replacement)]}]
     assert [m["iri"] for m in k.moved] == [str(fixture.moved)]
     assert k.moved[0]["broader_after"] == [str(fixture.moved_to)]
-    assert k.vanished == [] and k.relabelled == []
+    assert k.vanished == [] and k.relabelled == [] and k.dangling == []
     assert [r["subject"].rsplit("/", 1)[-1] for r in c.mappings_removed] == [fixture.mapping_removed.split(":")[-1]]
     assert [(r["subject"].rsplit("/", 1)[-1], r["changed"], r["confidence"]) for r in c.mappings_changed] == [
         (fixture.mapping_changed.split(":")[-1], ["confidence"], 0.55)]
@@ -368,3 +368,18 @@ def test_the_papers_json_ld_holds_exactly_the_paper_graphs(fixture: Fixture) -> 
 
     expected = paper_quads(from_nquads)
     assert expected and paper_quads(from_jsonld) == expected
+
+
+def test_a_deprecated_concept_must_be_replaced_by_a_concept(fixture: Fixture, tmp_path: Path) -> None:
+    home = _copy(fixture.home, tmp_path / "home")
+    onto_file = home / "ontology" / "geodm.ttl"
+    g = Graph().parse(onto_file, format="turtle")
+    g.set((fixture.deprecated, DCTERMS.isReplacedBy, GKC["no-such-concept"]))
+    onto_file.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        _use_home(mp, home)
+        with pytest.raises(ReleaseError, match="replaced by no concept"):
+            build_release("1.2.0", tmp_path / "geokg-1.2.0", previous=fixture.second)
+        (run,) = run_checks(["release"], home / "loaders", previous_release=fixture.first)
+        assert [(f.severity, f.where) for f in run.findings] == [(ERROR, str(fixture.deprecated))]
+    get_settings.cache_clear()

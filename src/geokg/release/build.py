@@ -96,6 +96,8 @@ def build_release(
         if changes.concepts.vanished:
             raise ReleaseError(f"concepts of release {previous_version} are gone without deprecation (keep them with "
                                f"owl:deprecated true and dcterms:isReplacedBy): {', '.join(changes.concepts.vanished)}")
+        if changes.concepts.dangling:
+            raise ReleaseError(f"deprecated concepts replaced by no concept (dcterms:isReplacedBy): {', '.join(changes.concepts.dangling)}")
         (work / CHANGES_JSON).write_text(changes.as_json(), encoding="utf-8")
         (work / CHANGES_MD).write_text(changes_markdown(changes, titles), encoding="utf-8")
         found = content.sources(store, iris)

@@ -30,6 +30,8 @@ class ConceptChanges:
     deprecated: list[dict[str, Any]] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     """IRIs of the previous release that are gone without deprecation (an error)."""
+    dangling: list[str] = field(default_factory=list)
+    """Deprecated concepts replaced by something that is no concept (an error)."""
 
 
 @dataclass
@@ -71,6 +73,7 @@ def concept_changes(old: Graph, new: Graph) -> ConceptChanges:
     before, after = concepts(old), concepts(new)
     out = ConceptChanges()
     out.vanished = sorted(set(before) - set(after))
+    out.dangling = sorted(c for c, v in after.items() if v["deprecated"] and any(r not in after for r in v["replaced_by"]))
     out.added = sorted(set(after) - set(before))
     for iri in sorted(set(before) & set(after)):
         b, a = before[iri], after[iri]

@@ -8,6 +8,7 @@ plain text for SPARQL protocol clients, an HTML page for browsers, problem+json 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -23,12 +24,14 @@ from geokg.api.models import Health
 from geokg.api.negotiation import choose
 from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, release, sparql, stats
 from geokg.errors import GeoKGError, ProtocolError, status_of
+from geokg.index.db import DEADLINE
 from geokg.index.open import open_index
 from geokg.index.sync import reconcile, update
 from geokg.linked_data import router as linked_data
 from geokg.load.write import GraphWrite
 from geokg.model.vocab import Iris
 from geokg.read.context import Reader
+from geokg.review import router as review
 from geokg.settings import Settings
 from geokg.store import open_store
 from geokg.web import apidocs, editor, pages, search
@@ -68,6 +71,17 @@ async def _geokg_error(request: Request, exc: Exception) -> Response:
     return error_response(request, status_of(exc), message, headers)
 
 
+async def _index_error(request: Request, exc: Exception) -> Response:
+    """The side index ran past the request's deadline (or is busy): unavailable for now, not a fault."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        raise exc
+    if "interrupted" in str(exc):
+        return error_response(request, 503, "the request ran over the time limit and was stopped; narrow it or retry later")
+    if "locked" in str(exc) or "busy" in str(exc):
+        return error_response(request, 503, "the index is busy; retry the request")
+    raise exc
+
+
 async def _bad_parameters(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, RequestValidationError):
         raise exc
@@ -103,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
                    ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router, release.router):
         app.include_router(router)
+    app.include_router(review)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
 
@@ -114,6 +129,15 @@ def create_app(settings: Settings) -> FastAPI:
         return await call_next(request)
 
     @app.middleware("http")
+    async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Reads of the side index stop at the query time limit too (see geokg.index.db.DEADLINE).
+        token = DEADLINE.set(time.monotonic() + settings.query_timeout)
+        try:
+            return await call_next(request)
+        finally:
+            DEADLINE.reset(token)
+
+    @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
         started = time.perf_counter()
@@ -123,6 +147,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_exception_handler(GeoKGError, _geokg_error)
     app.add_exception_handler(RequestValidationError, _bad_parameters)
+    app.add_exception_handler(sqlite3.OperationalError, _index_error)
 
     @app.get("/health", tags=["meta"], response_model=Health, summary="Liveness and store reachability")
     def health(request: Request) -> dict[str, str]:

@@ -23,6 +23,7 @@ from geokg import resources
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.load.corpus import load_corpus
 from geokg.model.corpus import Corpus, read_corpus
+from geokg.model.extension import read_extension
 from geokg.model.ontology import concept_index, read_ontology
 from geokg.read.questions import parse_question
 from geokg.store.embedded import EmbeddedStore
@@ -65,7 +66,10 @@ class Context:
 
     @cached_property
     def ontology(self) -> Graph:
-        return read_ontology()
+        try:
+            return read_ontology()
+        except ValidationFailed:  # a broken vocabulary extension: the syntax check names its problems
+            return read_ontology([resources.ontology_file()])
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -103,9 +107,14 @@ def check_syntax(ctx: Context) -> list[Finding]:
             Graph().parse(path, format="turtle")
         except Exception as exc:
             out.append(Finding("syntax", ERROR, _relative(str(path)), f"not valid Turtle: {exc}"))
-    for path in sorted(resources.queries_dir().rglob("*.rq")):
+    vocabulary = resources.vocabulary_file()
+    if vocabulary is not None:
+        _, problems = read_extension(vocabulary, read_ontology([resources.ontology_file()]))
+        out += [Finding("syntax", ERROR, f"{_relative(p.source)} {p.field}".strip(), p.message) for p in problems]
+    project_queries = resources.project_queries_dir()
+    for path in [*sorted(resources.queries_dir().rglob("*.rq")), *(sorted(project_queries.glob("*.rq")) if project_queries else [])]:
         try:
-            if path.parent == resources.queries_dir():
+            if path.parent in (resources.queries_dir(), project_queries):
                 parse_question(path)  # the header of a named question
             ox.Store().query(path.read_text(encoding="utf-8"))  # parses (and runs on nothing)
         except (GeoKGError, SyntaxError) as exc:

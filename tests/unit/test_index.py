@@ -87,3 +87,30 @@ def test_snippets_are_escaped_html_with_marks() -> None:
     html = snippet('Rain <script>alert(1)</script> raises ocean "uptake"', "uptake rain")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>Rain</mark>" in html and "<mark>uptake</mark>" in html
+
+
+def test_top_counts_are_the_largest_with_their_ties(index: SideIndex) -> None:
+    every = {k: n for k, n in index.counts("pair:").items() if n >= 1}
+    total, top = index.top_counts("pair:", 1, 3)
+    assert total == len(every) > 3
+    cut = sorted(every.values(), reverse=True)[2]
+    assert dict(top) == {k: n for k, n in every.items() if n >= cut}
+    full = index.top_counts("pair:", 1)[1]
+    assert sorted(full) == sorted(every.items()) and [n for _, n in full] == sorted(every.values(), reverse=True)
+    assert index.top_counts("pair:", 10_000) == (0, [])
+
+
+def test_related_papers_share_at_least_two_named_things(loaded_store: EmbeddedStore, index: SideIndex) -> None:
+    rain = index.by_doi("10.1038/s41561-024-01517-y")
+    assert rain is not None
+    named = rows(loaded_store.query(SPARQL_PREFIXES + f"""SELECT DISTINCT ?x WHERE {{
+        {iri(rain['iri'])} geodm:hasMethodApplication/geodm:method|geodm:usesDataset|geodm:studiesProcess ?x }}"""))
+    keys = sorted({("dataset:" if "/dataset/" in r["x"] else "uses-method:" if index.count("uses-method:" + r["x"].rsplit("/", 1)[-1])
+                    else "uses-process:") + r["x"].rsplit("/", 1)[-1] for r in named})
+    expected = rows(loaded_store.query(SPARQL_PREFIXES + f"""SELECT ?other ?doi (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+        VALUES ?x {{ {' '.join(iri(r['x']) for r in named)} }}
+        ?other geodm:hasMethodApplication/geodm:method|geodm:usesDataset|geodm:studiesProcess ?x ; prism:doi ?doi .
+        FILTER(?other != {iri(rain['iri'])}) }} GROUP BY ?other ?doi HAVING (COUNT(DISTINCT ?x) >= 2) ORDER BY DESC(?n) ?doi"""))
+    found = index.related(keys, rain["iri"], 2, 100)
+    assert [(o, len(shared)) for o, _, _, shared in found] == [(r["other"], r["n"]) for r in expected] and expected
+    assert all(set(shared) <= set(keys) for *_, shared in found)

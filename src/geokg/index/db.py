@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,16 +23,21 @@ from typing import Any
 from geokg.index.facts import PaperFacts
 from geokg.index.keys import Context, count_keys, facet_keys
 from geokg.index.text import index_tokens, match_expression
+from geokg.model.records import normalise_doi
 
 #: Bumped when the schema or the keys change: an index of another version is rebuilt.
-VERSION = "2"
+VERSION = "3"
 TEXT_PARTS = ("title", "summary", "question", "findings")
+#: Most of the index file each connection reads through a memory map.
+MMAP_BYTES = 1 << 31
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS papers(
   id INTEGER PRIMARY KEY, graph TEXT UNIQUE NOT NULL, iri TEXT NOT NULL, doi TEXT, doi_norm TEXT, title TEXT,
-  titles TEXT, issued TEXT, year INTEGER, journal TEXT, checksum TEXT, counts TEXT, texts TEXT);
+  titles TEXT, issued TEXT, year INTEGER, journal TEXT, checksum TEXT);
+-- what lists rarely need, apart: narrow paper rows make sorting and joining thousands of them cheap
+CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, counts TEXT NOT NULL, texts TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi_norm);
 CREATE INDEX IF NOT EXISTS papers_order ON papers(issued DESC, iri);
 CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
@@ -45,13 +52,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5({", ".join(TEXT_PARTS)}, toke
 SORTS = {"newest": "p.issued DESC, p.iri", "oldest": "p.issued IS NULL, p.issued, p.iri", "title": "p.title COLLATE NOCASE, p.iri"}
 
 
-def normalise_doi(doi: str) -> str:
-    """DOIs compare case-insensitively (the DOI handbook), and without a resolver prefix."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
-    return doi.lower()
+#: When the request being answered must be done (``time.monotonic()``): index reads still running
+#: then are interrupted (``sqlite3.OperationalError: interrupted``, a 503 to the client). Writes are
+#: never interrupted: the index must stay in step with the store.
+DEADLINE: ContextVar[float | None] = ContextVar("geokg_index_deadline", default=None)
+
+
+def _past_deadline() -> int:
+    deadline = DEADLINE.get()
+    return 1 if deadline is not None and time.monotonic() > deadline else 0
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,11 @@ class SideIndex:
         self._keep = self._connect()  # an in-memory database lives as long as one connection does
         with self._keep:
             self._keep.executescript(_SCHEMA)
-        if self.version() not in (None, VERSION):
-            self.clear()
+        if self.version() not in (None, VERSION):  # another schema: start afresh (reconciling fills it again)
+            with self._keep:
+                for (table,) in self._keep.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'text_%'").fetchall():
+                    self._keep.execute(f"DROP TABLE IF EXISTS {table}")
+                self._keep.executescript(_SCHEMA)
         self._set_meta("version", VERSION)
 
     # --- connections -------------------------------------------------------------------
@@ -82,9 +94,14 @@ class SideIndex:
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
         conn.row_factory = sqlite3.Row
+        conn.set_progress_handler(_past_deadline, 1000)
         if self.path:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Reads through the memory map (pages shared by every connection and process) instead of a
+            # read call per page: joins over thousands of papers run about five times faster.
+            conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+            conn.execute("PRAGMA cache_size=-16384")
         return conn
 
     @property
@@ -98,14 +115,18 @@ class SideIndex:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._write_lock:
+            unlimited = DEADLINE.set(None)
             db = self.db
-            db.execute("BEGIN IMMEDIATE")
             try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            finally:
+                DEADLINE.reset(unlimited)
 
     def _set_meta(self, key: str, value: str) -> None:
         with self._transaction() as db:
@@ -119,7 +140,7 @@ class SideIndex:
 
     def clear(self) -> None:
         with self._transaction() as db:
-            for table in ("papers", "keys", "counts", "text"):
+            for table in ("papers", "shares", "keys", "counts", "text"):
                 db.execute(f"DELETE FROM {table}")
 
     def set_names(self, kind: str, names: dict[str, str]) -> None:
@@ -140,10 +161,11 @@ class SideIndex:
             self._apply(db, delta)
 
     def _remove(self, db: sqlite3.Connection, graph: str, delta: Counter[str]) -> None:
-        row = db.execute("SELECT id, counts FROM papers WHERE graph = ?", (graph,)).fetchone()
+        row = db.execute("SELECT p.id, s.counts FROM papers p JOIN shares s ON s.id = p.id WHERE p.graph = ?", (graph,)).fetchone()
         if row is None:
             return
         delta.subtract(json.loads(row["counts"]))
+        db.execute("DELETE FROM shares WHERE id = ?", (row["id"],))
         db.execute("DELETE FROM keys WHERE paper = ?", (row["id"],))
         db.execute("DELETE FROM text WHERE rowid = ?", (row["id"],))
         db.execute("DELETE FROM papers WHERE id = ?", (row["id"],))
@@ -153,12 +175,13 @@ class SideIndex:
         counts = count_keys(facts, ctx, facets)
         delta.update(counts)
         cursor = db.execute(
-            "INSERT INTO papers(graph, iri, doi, doi_norm, title, titles, issued, year, journal, checksum, counts, texts)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO papers(graph, iri, doi, doi_norm, title, titles, issued, year, journal, checksum)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (facts.graph, facts.iri, facts.doi, normalise_doi(facts.doi), facts.title.get("en") or next(iter(facts.title.values()), ""),
-             json.dumps(facts.title, ensure_ascii=False), facts.issued, facts.year, facts.journal, facts.checksum,
-             json.dumps(counts, ensure_ascii=False, separators=(",", ":")), json.dumps(facts.texts, ensure_ascii=False)))
+             json.dumps(facts.title, ensure_ascii=False), facts.issued, facts.year, facts.journal, facts.checksum))
         paper = cursor.lastrowid
+        db.execute("INSERT INTO shares VALUES (?, ?, ?)", (paper, json.dumps(counts, ensure_ascii=False, separators=(",", ":")),
+                                                            json.dumps(facts.texts, ensure_ascii=False)))
         db.executemany("INSERT INTO keys VALUES (?, ?)", ((k, paper) for k in facets))
         db.execute(f"INSERT INTO text(rowid, {', '.join(TEXT_PARTS)}) VALUES (?, ?, ?, ?, ?)",
                    (paper, *(index_tokens(" ".join(facts.texts.get(part, []))) for part in TEXT_PARTS)))
@@ -191,14 +214,42 @@ class SideIndex:
 
     def by_doi(self, doi: str) -> sqlite3.Row | None:
         """The paper with a DOI (compared case-insensitively): its IRI, graph and checksum."""
+        if not normalise_doi(doi):
+            return None  # papers without a DOI are indexed with an empty one
         row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
                                                   (normalise_doi(doi),)).fetchone()
         return row
 
+    def by_iri(self, iri: str) -> sqlite3.Row | None:
+        """The paper with an IRI: its IRI, graph and checksum (as :meth:`by_doi`)."""
+        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE iri = ? LIMIT 1",
+                                                  (iri,)).fetchone()
+        return row
+
     def counts(self, prefix: str) -> dict[str, int]:
         """Every kept count whose key starts with ``prefix`` (the prefix taken off)."""
-        found = self.db.execute("SELECT key, n FROM counts WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff"))
-        return {r["key"][len(prefix):]: int(r["n"]) for r in found}
+        found = self.db.cursor()
+        found.row_factory = None  # plain tuples: thousands of rows (method pairs) read several times faster
+        found.execute("SELECT substr(key, ?), n FROM counts WHERE key >= ? AND key < ?", (len(prefix) + 1, prefix, prefix + "\uffff"))
+        return dict(found.fetchall())
+
+    def top_counts(self, prefix: str, at_least: int, limit: int | None = None) -> tuple[int, list[tuple[str, int]]]:
+        """How many kept counts under ``prefix`` reach ``at_least``, and the largest ``limit`` of them (with
+        every count tied with the last, for the caller's own order of ties), largest first."""
+        found = self.db.cursor()
+        found.row_factory = None
+        span = (prefix, prefix + "\uffff", at_least)
+        total = int(found.execute("SELECT COUNT(*) FROM counts WHERE key >= ? AND key < ? AND n >= ?", span).fetchone()[0])
+        if limit is None:
+            return total, found.execute("SELECT substr(key, ?), n FROM counts WHERE key >= ? AND key < ? AND n >= ? ORDER BY n DESC",
+                                        (len(prefix) + 1, *span)).fetchall()
+        top: list[tuple[str, int]] = found.execute("SELECT substr(key, ?), n FROM counts WHERE key >= ? AND key < ? AND n >= ? "
+                                                   "ORDER BY n DESC LIMIT ?", (len(prefix) + 1, *span, limit)).fetchall()
+        if len(top) == limit and limit:
+            last = top[-1][1]
+            top = [t for t in top if t[1] > last] + found.execute("SELECT substr(key, ?), n FROM counts WHERE key >= ? AND key < ? AND n = ?",
+                                                                  (len(prefix) + 1, prefix, prefix + "\uffff", last)).fetchall()
+        return total, top
 
     def count(self, key: str) -> int:
         row = self.db.execute("SELECT n FROM counts WHERE key = ?", (key,)).fetchone()
@@ -212,14 +263,25 @@ class SideIndex:
         found = self._matching(all_keys, any_keys, year_from, year_to, text, any_words)
         if found is None:
             return Page(0, [])
-        join, condition, params = found
-        order = "t.rank, p.iri" if sort == "relevance" and join else SORTS.get(sort, SORTS["newest"])
-        total = self.db.execute(f"SELECT COUNT(*) FROM papers p {join} WHERE {condition}", params).fetchone()[0]
-        rows = self.db.execute(
-            f"SELECT p.doi, p.iri, p.title, p.titles, p.issued, p.graph, p.texts, COALESCE(j.name, p.journal) AS journal "
-            f"FROM papers p {join} LEFT JOIN names j ON j.kind = 'journal' AND j.id = p.journal WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset]).fetchall()
-        return Page(int(total), [dict(r) for r in rows])
+        order = "t.rank, p.iri" if sort == "relevance" and found.join else SORTS.get(sort, SORTS["newest"])
+        # The page's ids first (the sorter carries ids and sort keys only), then those rows in full.
+        ids = [r[0] for r in self.db.execute(f"SELECT p.id FROM papers p {found.join} WHERE {found.where} ORDER BY {order} LIMIT ? OFFSET ?",
+                                             [*found.params, limit, offset])]
+        rows = {r["id"]: dict(r) for r in self.db.execute(
+            "SELECT p.id, p.doi, p.iri, p.title, p.titles, p.issued, p.graph, s.texts, COALESCE(j.name, p.journal) AS journal "
+            "FROM papers p JOIN shares s ON s.id = p.id LEFT JOIN names j ON j.kind = 'journal' AND j.id = p.journal "
+            f"WHERE p.id IN ({', '.join('?' * len(ids))})", ids)} if ids else {}
+        return Page(self._total(found, all_keys, any_keys), [rows[i] for i in ids if i in rows])
+
+    def _total(self, found: _Matching, all_keys: list[str], any_keys: list[str] | None) -> int:
+        """How many papers a search matches, from the keys alone when only keys are asked for."""
+        if found.join or found.years:
+            return int(self.db.execute(f"SELECT COUNT(*) FROM papers p {found.join} WHERE {found.where}", found.params).fetchone()[0])
+        if not found.keyed:
+            return self.paper_count()
+        if len(all_keys) == 1 and any_keys is None:
+            return self.count(all_keys[0])  # a facet key's kept count is its number of papers
+        return int(self.db.execute(f"SELECT COUNT(*) FROM ({found.keyed})", found.key_params).fetchone()[0])
 
     def facet_counts(self, prefixes: list[str], all_keys: list[str], *, year_from: int | None = None, year_to: int | None = None,
                      text: str | None = None, any_words: bool = False) -> dict[str, dict[str, int]]:
@@ -231,41 +293,50 @@ class SideIndex:
         out: dict[str, dict[str, int]] = {prefix: {} for prefix in prefixes}
         if found is None:
             return out
-        join, condition, params = found
-        self.db.execute("DROP TABLE IF EXISTS temp.matched")
-        self.db.execute(f"CREATE TEMP TABLE matched AS SELECT p.id AS id FROM papers p {join} WHERE {condition}", params)
-        try:
-            for prefix in prefixes:
-                counted = self.db.execute(
-                    "SELECT k.key, COUNT(*) AS n FROM matched m JOIN keys k ON k.paper = m.id AND k.key >= ? AND k.key < ? "
-                    "GROUP BY k.key", (prefix, prefix + "\uffff"))
-                out[prefix] = {r["key"][len(prefix):]: int(r["n"]) for r in counted}
-        finally:
-            self.db.execute("DROP TABLE IF EXISTS temp.matched")
+        # One pass over the matched papers' keys (by paper), sorted into the prefixes here.
+        counted = self.db.execute(f"SELECT k.key, COUNT(*) FROM keys k WHERE k.paper IN (SELECT p.id FROM papers p {found.join} "
+                                  f"WHERE {found.where}) GROUP BY k.key", found.params)
+        for key, n in counted:
+            facet, _, value = key.partition(":")
+            if f"{facet}:" in out:
+                out[f"{facet}:"][value] = int(n)
         return out
 
     def year_counts(self, all_keys: list[str], *, text: str | None = None, any_words: bool = False) -> dict[int, int]:
         """Papers per year among those a search (without its years) matches."""
+        if not all_keys and not text:
+            return {int(y): n for y, n in self.counts("year:").items()}
         found = self._matching(all_keys, None, None, None, text, any_words)
         if found is None:
             return {}
-        join, condition, params = found
-        counted = self.db.execute(f"SELECT p.year AS year, COUNT(*) AS n FROM papers p {join} WHERE {condition} AND p.year IS NOT NULL "
-                                  "GROUP BY p.year", params)
+        counted = self.db.execute(f"SELECT p.year AS year, COUNT(*) AS n FROM papers p {found.join} WHERE {found.where} AND p.year IS NOT NULL "
+                                  "GROUP BY p.year", found.params)
         return {int(r["year"]): int(r["n"]) for r in counted}
 
+    def related(self, keys: list[str], exclude: str, at_least: int = 2, limit: int = 5) -> list[tuple[str, str, str, list[str]]]:
+        """Papers (IRI, DOI, English title, the keys shared) holding at least ``at_least`` of ``keys``, other
+        than the paper ``exclude`` (an IRI): most shared first, ties by DOI."""
+        if not keys:
+            return []
+        found = self.db.execute(
+            f"""SELECT p.iri, p.doi, p.title, m.shared FROM (SELECT paper, COUNT(*) AS n, GROUP_CONCAT(key, ' ') AS shared FROM keys
+                WHERE key IN ({', '.join('?' * len(keys))}) GROUP BY paper HAVING COUNT(*) >= ?) m JOIN papers p ON p.id = m.paper
+                WHERE p.iri != ? ORDER BY m.n DESC, p.doi LIMIT ?""", [*keys, at_least, exclude, limit])
+        return [(r[0], r[1], r[2], sorted(r[3].split(" "))) for r in found]
+
     def _matching(self, all_keys: list[str], any_keys: list[str] | None, year_from: int | None, year_to: int | None,
-                  text: str | None, any_words: bool = False) -> tuple[str, str, list[str | int]] | None:
-        """The FROM-join, WHERE condition and parameters selecting the papers of a search; None: nothing
-        can match (words that give no term)."""
-        where: list[str] = []
-        params: list[str | int] = []
+                  text: str | None, any_words: bool = False) -> _Matching | None:
+        """How to select the papers of a search; None: nothing can match (words that give no term)."""
+        parts, key_params = [], []
         for key in all_keys:
-            where.append("p.id IN (SELECT paper FROM keys WHERE key = ?)")
-            params.append(key)
+            parts.append("SELECT paper FROM keys WHERE key = ?")
+            key_params.append(key)
         if any_keys is not None:
-            where.append(f"p.id IN (SELECT paper FROM keys WHERE key IN ({', '.join('?' * len(any_keys)) or 'NULL'}))")
-            params.extend(any_keys)
+            parts.append(f"SELECT DISTINCT paper FROM keys WHERE key IN ({', '.join('?' * len(any_keys)) or 'NULL'})")
+            key_params.extend(any_keys)
+        keyed = " INTERSECT ".join(parts)
+        where: list[str] = [f"p.id IN ({keyed})"] if keyed else []
+        params: list[str | int] = list(key_params)
         if year_from is not None:
             where.append("p.year >= ?")
             params.append(year_from)
@@ -279,4 +350,17 @@ class SideIndex:
         if match is not None:
             join = "JOIN (SELECT rowid, rank FROM text WHERE text MATCH ?) t ON t.rowid = p.id"
             params.insert(0, match)
-        return join, " AND ".join(where) or "1", params
+        return _Matching(join, " AND ".join(where) or "1", params, keyed, list(key_params), year_from is not None or year_to is not None)
+
+
+@dataclass(frozen=True)
+class _Matching:
+    """The papers of a search as SQL: a join (the text index), a condition on ``p`` and its parameters;
+    ``keyed``: the ids the keys alone select (an INTERSECT of key lookups, "" without keys)."""
+
+    join: str
+    where: str
+    params: list[str | int]
+    keyed: str
+    key_params: list[str]
+    years: bool

@@ -98,10 +98,16 @@ def _concepts_by_facet(facts: PaperFacts, ctx: Context) -> dict[str, list[str]]:
     return {str(SCHEME[key].facet): used for key, used in by_scheme.items()}
 
 
+#: Key prefixes of the methods and processes a paper names itself.
+DIRECT_METHOD, DIRECT_PROCESS = "uses-method:", "uses-process:"
+
+
 def facet_keys(facts: PaperFacts, ctx: Context) -> set[str]:
     """The facet keys a paper is found by."""
     keys = {f"{facet}:{c}" for facet, used in _concepts_by_facet(facts, ctx).items() for c in ctx.closure(used)}
     keys |= {f"dataset:{d}" for d in facts.datasets}
+    # the methods and processes the paper names itself (not their broader concepts): related papers
+    keys |= {f"{DIRECT_METHOD}{a.method}" for a in facts.applications if a.method} | {f"{DIRECT_PROCESS}{x}" for x in facts.processes}
     keys |= {f"section:{c}" for c in facts.listed} | {f"derived_section:{c}" for c in facts.derived}
     if facts.journal:
         keys.add(f"journal:{facts.journal}")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from geokg.index.keys import DIRECT_METHOD, DIRECT_PROCESS
 from geokg.read.concepts import section_key
 from geokg.read.context import Reader
 from geokg.read.papers import paper_details, paper_for_doi
-from geokg.store.sparql import iri
 
 
 def concept_entry(reader: Reader, cid: str) -> dict[str, Any]:
@@ -49,16 +49,18 @@ def per_year_by_focus(reader: Reader) -> dict[str, Any]:
     return {"years": years, "papers": [totals[y] for y in years], "series": series}
 
 
-def method_pairs(reader: Reader, min_papers: int = 2) -> list[tuple[str, str, int]]:
-    """Pairs of methods applied in the same papers, most shared first (ties by id)."""
-    pairs = [(*_pair(k), n) for k, n in reader.index.counts("pair:").items() if n >= min_papers]
-    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+def method_pairs(reader: Reader, min_papers: int = 2, top: int | None = None) -> tuple[int, list[tuple[str, str, int]]]:
+    """How many pairs of methods are applied in the same ``min_papers`` papers, and the ``top`` most
+    shared of them (all without ``top``), most shared first (ties by id)."""
+    total, found = reader.index.top_counts("pair:", min_papers, top)
+    pairs = sorted(((*_pair(k), n) for k, n in found), key=lambda p: (-p[2], p[0], p[1]))
+    return total, pairs[:top] if top is not None else pairs
 
 
 def cooccurrence(reader: Reader, min_papers: int = 2, top: int = 60) -> dict[str, Any]:
     """Network: methods applied in the same papers. A large graph has thousands of pairs; the
     strongest ``top`` make a readable picture."""
-    pairs = method_pairs(reader, min_papers)[:top]
+    pairs = method_pairs(reader, min_papers, top)[1]
     methods = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
     usage = reader.index.counts("method-direct:")
     families = reader.context.tops.get("method", frozenset())
@@ -94,16 +96,11 @@ def neighbourhood(reader: Reader, doi: str, related: int = 5) -> dict[str, Any]:
     for x in details["processes"]:
         add(x["iri"], "process", x["label_en"], x["label_zh"], "studies")
     if related and linked:
-        values = " ".join(iri(n) for n in sorted(linked))
-        others = reader.select(f"""SELECT ?other ?doi ?title (GROUP_CONCAT(STR(?x); SEPARATOR=" ") AS ?shared)
-            (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-            VALUES ?x {{ {values} }}
-            ?other geodm:hasMethodApplication/geodm:method|geodm:usesDataset|geodm:studiesProcess ?x .
-            FILTER(?other != {iri(paper)})
-            ?other prism:doi ?doi ; dcterms:title ?title . FILTER(LANG(?title) = "en")
-        }} GROUP BY ?other ?doi ?title HAVING (COUNT(DISTINCT ?x) >= 2) ORDER BY DESC(?n) ?doi LIMIT {int(related)}""")
-        for other in others:
-            nodes.append({"id": other["other"], "kind": "related-paper", "label_en": other["title"], "label_zh": other["title"],
-                          "doi": other["doi"]})
-            edges.extend({"source": other["other"], "target": x, "relation": "shares"} for x in sorted(set(other["shared"].split())))
+        # Papers sharing two of these, from the side index's keys of what each paper names itself.
+        keys = {f"{DIRECT_METHOD}{a['method']['id']}": a["method"]["iri"] for a in details["method_applications"]}
+        keys |= {f"dataset:{d['id']}": d["iri"] for d in details["datasets"]}
+        keys |= {f"{DIRECT_PROCESS}{x['id']}": x["iri"] for x in details["processes"]}
+        for other, other_doi, other_title, shared in reader.index.related(sorted(keys), paper, 2, related):
+            nodes.append({"id": other, "kind": "related-paper", "label_en": other_title, "label_zh": other_title, "doi": other_doi})
+            edges.extend({"source": other, "target": keys[k], "relation": "shares"} for k in shared)
     return {"nodes": nodes, "edges": edges}

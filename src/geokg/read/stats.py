@@ -74,6 +74,7 @@ def report_categories(reader: Reader) -> list[dict[str, Any]]:
 
 def stats(reader: Reader) -> dict[str, Any]:
     """Every count includes narrower concepts: a paper using bootstrap counts for resampling and 4.1."""
+    pairs, strongest = method_pairs(reader, 2, TOP_PAIRS)
     return {
         "papers": reader.index.count("papers"),
         "method_families": method_families(reader),
@@ -82,8 +83,8 @@ def stats(reader: Reader) -> dict[str, Any]:
         "per_year_and_journal": per_year_and_journal(reader),
         "family_by_data_type": family_by_data_type(reader),
         "method_cooccurrence": [{"methodA": _label(reader, a), "methodB": _label(reader, b), "papers": n}
-                                for a, b, n in method_pairs(reader)[:TOP_PAIRS]],
-        "method_pairs": len(method_pairs(reader)),
+                                for a, b, n in strongest],
+        "method_pairs": pairs,
         "report_categories": report_categories(reader),
     }
 

@@ -106,6 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "concept.external": {"en": "In other vocabularies", "zh": "外部本体中的对应"},
     "concept.papers": {"en": "Papers using this concept or a narrower one", "zh": "使用该概念或其下位概念的论文"},
     "paper.doi": {"en": "DOI", "zh": "DOI"},
+    "paper.authors": {"en": "Authors", "zh": "作者"},
+    "paper.keywords": {"en": "Keywords", "zh": "关键词"},
     "paper.url": {"en": "Publisher's page", "zh": "出版方页面"},
     "paper.other_datasets": {"en": "Other datasets and their role", "zh": "其他数据集及其作用"},
     "paper.time_periods": {"en": "Geologic time", "zh": "地质时代"},

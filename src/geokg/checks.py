@@ -184,8 +184,7 @@ def check_links(ctx: Context) -> list[Finding]:
 
 def check_release(ctx: Context) -> list[Finding]:
     """Against a previous release: no concept IRI of it is gone (a retired concept stays, deprecated)."""
-    from geokg.release.content import ontology_files
-    from geokg.release.diff import concept_changes
+    from geokg.release.diff import concept_changes, release_ontology
     from geokg.release.files import ONTOLOGY
 
     if ctx.previous_release is None:
@@ -194,10 +193,7 @@ def check_release(ctx: Context) -> list[Finding]:
     path = ctx.previous_release / ONTOLOGY
     if not path.is_file():
         return [Finding("release", ERROR, str(path), "not found: not a release folder")]
-    current = Graph()
-    for _, source, _ in ontology_files():
-        current.parse(source, format="turtle")
-    changes = concept_changes(Graph().parse(path, format="turtle"), current)
+    changes = concept_changes(release_ontology(ctx.previous_release), ctx.ontology)
     ctx.notes.append(f"against {ctx.previous_release.name}: {len(changes.added)} concepts added, {len(changes.moved)} moved, "
                      f"{len(changes.deprecated)} deprecated, {len(changes.vanished)} gone")
     out = [Finding("release", ERROR, iri, "concept of the previous release is gone: keep it with owl:deprecated true "

@@ -383,3 +383,34 @@ def test_a_deprecated_concept_must_be_replaced_by_a_concept(fixture: Fixture, tm
         (run,) = run_checks(["release"], home / "loaders", previous_release=fixture.first)
         assert [(f.severity, f.where) for f in run.findings] == [(ERROR, str(fixture.deprecated))]
     get_settings.cache_clear()
+
+
+def test_a_projects_vocabulary_extension_is_released_and_compared(fixture: Fixture, tmp_path: Path) -> None:
+    home = _copy(fixture.home, tmp_path / "home")
+    broader = str(fixture.moved_to)[len(GKC):]
+    (home / "vocabulary.yaml").write_text(f"""methods:
+  - id: release-vision-transformer
+    label: {{en: release vision transformer, zh: 发布视觉Transformer}}
+    definition: {{en: A transformer network that classifies images from sequences of patches.}}
+    broader: {broader}
+""", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        _use_home(mp, home)
+        folder = tmp_path / "geokg-1.2.0"
+        changes = build_release("1.2.0", folder, previous=fixture.second, issued="2026-03-01")
+    get_settings.cache_clear()
+    new = str(GKC["release-vision-transformer"])
+    assert changes.concepts.added == [new]
+    extension = Graph().parse(folder / "geokg-vocabulary.ttl", format="turtle")
+    assert extension.value(URIRef(new), SKOS.broader) == fixture.moved_to
+    assert "geokg-vocabulary.ttl" in (folder / SUMS).read_text(encoding="utf-8") and verify_release(folder) == []
+    g, ds = _void(folder)
+    assert check_description(g) == []
+    described = {str(d).rsplit("/", 1)[-1] for d in g.objects(ds, URIRef("http://www.w3.org/ns/dcat#distribution"))}
+    assert "geokg-vocabulary.ttl" in described
+    store = EmbeddedStore()
+    load_release(store, folder, IRIS)
+    assert rows(store.query(f"SELECT ?b WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ <{new}> <{SKOS.broader}> ?b }} }}")) == [{"b": str(fixture.moved_to)}]
+    # The next release without the extension loses a concept: refused.
+    with pytest.raises(ReleaseError, match="release-vision-transformer"):
+        build_release("1.3.0", tmp_path / "geokg-1.3.0", previous=folder)

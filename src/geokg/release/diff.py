@@ -18,7 +18,7 @@ from rdflib import OWL, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from geokg.model.vocab import GKC
-from geokg.release.files import MAPPINGS, ONTOLOGY, PAPERS_JSON
+from geokg.release.files import EXTENSION, MAPPINGS, ONTOLOGY, PAPERS_JSON
 from geokg.validate.links import read_table
 
 
@@ -88,6 +88,14 @@ def concept_changes(old: Graph, new: Graph) -> ConceptChanges:
     return out
 
 
+def release_ontology(folder: Path) -> Graph:
+    """A release's ontology with its vocabulary extension, if it has one."""
+    g = Graph().parse(folder / ONTOLOGY, format="turtle")
+    if (folder / EXTENSION).is_file():
+        g.parse(folder / EXTENSION, format="turtle")
+    return g
+
+
 # --- papers ----------------------------------------------------------------------------------
 
 def _fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -134,8 +142,7 @@ def changes_between(previous: Path | None, folder: Path, version: str, previous_
         fields = _fields(old_papers[iri], new_papers[iri])
         if fields:
             out.papers_changed[iri] = fields
-    out.concepts = concept_changes(Graph().parse(previous / ONTOLOGY, format="turtle"),
-                                   Graph().parse(folder / ONTOLOGY, format="turtle"))
+    out.concepts = concept_changes(release_ontology(previous), release_ontology(folder))
     old_rows, new_rows = _mapping_rows(previous / MAPPINGS), _mapping_rows(folder / MAPPINGS)
     out.mappings_added = [new_rows[k] for k in sorted(set(new_rows) - set(old_rows))]
     out.mappings_removed = [old_rows[k] for k in sorted(set(old_rows) - set(new_rows))]

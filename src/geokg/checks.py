@@ -185,7 +185,7 @@ def check_links(ctx: Context) -> list[Finding]:
 def check_release(ctx: Context) -> list[Finding]:
     """Against a previous release: no concept IRI of it is gone (a retired concept stays, deprecated)."""
     from geokg.release.diff import concept_changes, release_ontology
-    from geokg.release.files import ONTOLOGY
+    from geokg.release.files import ONTOLOGY, verify_release
 
     if ctx.previous_release is None:
         ctx.notes.append("no previous release given (--previous-release DIR): nothing to compare")
@@ -193,6 +193,9 @@ def check_release(ctx: Context) -> list[Finding]:
     path = ctx.previous_release / ONTOLOGY
     if not path.is_file():
         return [Finding("release", ERROR, str(path), "not found: not a release folder")]
+    broken = verify_release(ctx.previous_release)
+    if broken:
+        return [Finding("release", ERROR, str(ctx.previous_release), problem) for problem in broken]
     changes = concept_changes(release_ontology(ctx.previous_release), ctx.ontology)
     ctx.notes.append(f"against {ctx.previous_release.name}: {len(changes.added)} concepts added, {len(changes.moved)} moved, "
                      f"{len(changes.deprecated)} deprecated, {len(changes.vanished)} gone")

@@ -324,6 +324,10 @@ def test_a_concept_gone_without_deprecation_is_refused(fixture: Fixture, tmp_pat
         assert [(f.severity, f.where) for f in run.findings] == [(ERROR, str(fixture.spare))]
         (ok,) = run_checks(["release"], home / "loaders", previous_release=fixture.first)
         assert [f.where for f in ok.findings if f.severity == ERROR] == [str(fixture.spare)]
+    tampered = _copy(fixture.first, tmp_path / "tampered")
+    (tampered / CITATION).write_text("cff-version: 0\n", encoding="utf-8")
+    (broken,) = run_checks(["release"], previous_release=tampered)
+    assert [f.message for f in broken.findings] == [f"{CITATION}: corrupted (its SHA-256 differs from {SUMS})"]
     get_settings.cache_clear()
     (unchanged,) = run_checks(["release"], previous_release=None)
     assert unchanged.findings == [] and "no previous release" in unchanged.notes[0]

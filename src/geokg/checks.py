@@ -187,9 +187,8 @@ def check_links(ctx: Context) -> list[Finding]:
 
 def check_release(ctx: Context) -> list[Finding]:
     """Against a previous release: no concept IRI of it is gone (a retired concept stays, deprecated)."""
-    from geokg.release.content import ontology_files
-    from geokg.release.diff import concept_changes
-    from geokg.release.files import ONTOLOGY
+    from geokg.release.diff import concept_changes, release_ontology
+    from geokg.release.files import ONTOLOGY, verify_release
 
     if ctx.previous_release is None:
         ctx.notes.append("no previous release given (--previous-release DIR): nothing to compare")
@@ -197,16 +196,17 @@ def check_release(ctx: Context) -> list[Finding]:
     path = ctx.previous_release / ONTOLOGY
     if not path.is_file():
         return [Finding("release", ERROR, str(path), "not found: not a release folder")]
-    current = Graph()
-    for _, source, _ in ontology_files():
-        current.parse(source, format="turtle")
-    changes = concept_changes(Graph().parse(path, format="turtle"), current)
+    broken = verify_release(ctx.previous_release)
+    if broken:
+        return [Finding("release", ERROR, str(ctx.previous_release), problem) for problem in broken]
+    changes = concept_changes(release_ontology(ctx.previous_release), ctx.ontology)
     ctx.notes.append(f"against {ctx.previous_release.name}: {len(changes.added)} concepts added, {len(changes.moved)} moved, "
                      f"{len(changes.deprecated)} deprecated, {len(changes.vanished)} gone")
     out = [Finding("release", ERROR, iri, "concept of the previous release is gone: keep it with owl:deprecated true "
                    "and dcterms:isReplacedBy") for iri in changes.vanished]
     out += [Finding("release", WARNING, d["iri"], "deprecated without dcterms:isReplacedBy") for d in changes.deprecated
             if not d["replaced_by"]]
+    out += [Finding("release", ERROR, iri, "deprecated, and its dcterms:isReplacedBy is no concept") for iri in changes.dangling]
     return out
 
 

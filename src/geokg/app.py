@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from geokg import __version__
 from geokg.api.models import Health
@@ -88,6 +89,24 @@ async def _bad_parameters(request: Request, exc: Exception) -> Response:
     return problem(422, "; ".join(problems))
 
 
+class Deadline:
+    """Reads of the side index stop at the query time limit too (see :data:`geokg.index.db.DEADLINE`).
+    Plain ASGI rather than ``@app.middleware``: it costs nothing measurable per request."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the lifespan (reconciling the index at start) has no deadline
+            await self.app(scope, receive, send)
+            return
+        token = DEADLINE.set(time.monotonic() + self.seconds)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DEADLINE.reset(token)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the store is opened when it starts and closed when it stops."""
 
@@ -100,7 +119,12 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("side index: %d papers (re)indexed, %d dropped at start", indexed, dropped)
         reader = Reader(store, iris, index)
         app.state.store, app.state.reader = store, reader
-        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs))
+        def committed(graphs: Mapping[str, str | bytes | None]) -> None:
+            if any(not g.startswith(iris.paper_graph_prefix) for g in graphs):
+                reader.forget()  # the ontology or catalogue changed: read labels and hierarchy again
+            update(index, reader.context, graphs)
+
+        app.state.graph_write = GraphWrite(store, iris, on_commit=committed)
         try:
             yield
         finally:
@@ -127,15 +151,6 @@ def create_app(settings: Settings) -> FastAPI:
         return await call_next(request)
 
     @app.middleware("http")
-    async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Reads of the side index stop at the query time limit too (see geokg.index.db.DEADLINE).
-        token = DEADLINE.set(time.monotonic() + settings.query_timeout)
-        try:
-            return await call_next(request)
-        finally:
-            DEADLINE.reset(token)
-
-    @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
         started = time.perf_counter()
@@ -143,6 +158,7 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
 
+    app.add_middleware(Deadline, seconds=settings.query_timeout)  # outermost: every request has its deadline
     app.add_exception_handler(GeoKGError, _geokg_error)
     app.add_exception_handler(RequestValidationError, _bad_parameters)
     app.add_exception_handler(sqlite3.OperationalError, _index_error)

@@ -59,7 +59,9 @@ from geokg.ingest.report_table import DraftPaper, parse_report  # noqa: E402
 from geokg.model.corpus import read_corpus  # noqa: E402
 from geokg.model.records import PaperRecord  # noqa: E402
 
-DEFAULT_REPORT = ROOT.parent / "shared" / "seeds" / "000_aa391dd1f89d3a0a.txt"
+#: The source report, beside the checkout (or inside it, as a link in a worktree).
+DEFAULT_REPORT = next((p for base in (ROOT.parent, ROOT) if (p := base / "shared" / "seeds" / "000_aa391dd1f89d3a0a.txt").is_file()),
+                      ROOT.parent / "shared" / "seeds" / "000_aa391dd1f89d3a0a.txt")
 CELL_NAMES = {"question": "question", "data": "data", "methods": "methods", "conclusions": "conclusions", "summary": "summary"}
 
 
@@ -194,7 +196,7 @@ def closest_wording(document: Document, cid: str, knowledge: Knowledge) -> str:
 
 
 def _cold(annotator: Annotator) -> None:
-    from geokg.annotate.segment import normal_form
+    from geokg.model.segment import normal_form
 
     normal_form.cache_clear()
     annotator.closest._cache.clear()

@@ -12,8 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import uvicorn
 
+from geokg.load.corpus import load_corpus
 from geokg.settings import Settings
+from geokg.store import open_store
 from geokg.store.embedded import EmbeddedStore
+from geokg.store.servers import VirtuosoServer, virtuoso_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -81,13 +84,59 @@ class OxigraphServer:
 
 
 def served_settings(backend: str, folder: Path, **extra: object) -> Iterator[Settings]:
-    """Settings for a service over a copy of the store: managed engine, or a remote server we start."""
+    """Settings for a service over a copy of the store: managed engine, or a remote server we start
+    (``remote``: `oxigraph serve` on the copy; ``virtuoso``: Virtuoso with the bundled corpus loaded)."""
     common: dict[str, object] = {"query_timeout": 5, "max_rows": 500, "engine_memory_mb": 2048, **extra}
     if backend == "embedded":
         yield Settings(backend="oxigraph", store=str(folder), **common)
+    elif backend == "virtuoso":
+        with VirtuosoServer(folder.parent / "virtuoso") as server:
+            settings = server.settings(index=folder.parent / "virtuoso.index.sqlite", **common)
+            store = open_store(settings)
+            try:
+                load_corpus(store)
+            finally:
+                store.close()
+            yield settings
     else:
         with OxigraphServer(folder) as server:
             yield Settings(backend="sparql", store=server.url, **common)
+
+
+#: The backends the service tests run on: the managed embedded engine, `oxigraph serve`, Virtuoso.
+BACKENDS = ["embedded", "remote", "virtuoso"]
+
+
+def require_virtuoso() -> None:
+    """Virtuoso is installed by scripts/setup; a machine without it fails here, saying so."""
+    if virtuoso_binary() is None:
+        raise RuntimeError("Virtuoso is not installed: run ./scripts/setup (Debian: apt-get install virtuoso-opensource)")
+
+
+def virtuoso_view(text: str, query: str) -> str:
+    """The reviewed TSV as Virtuoso answers it: concatenations untagged, EXISTS booleans as 0/1."""
+    concatenated = set(re.findall(r"GROUP_CONCAT\((?:[^()]|\([^()]*\))*\)\s+AS\s+\?(\w+)", query, re.IGNORECASE))
+    booleans = set(re.findall(r"EXISTS\s*\{[^{}]*\}\s*AS\s+\?(\w+)", query, re.IGNORECASE))
+    lines = text.strip("\n").split("\n")
+    header = [h.lstrip("?") for h in lines[0].split("\t")]
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split("\t")
+        for i, name in enumerate(header):
+            if name in concatenated:
+                cells[i] = re.sub(r'^(".*")@[\w-]+$', r"\1", cells[i])
+            if name in booleans:
+                cells[i] = {"true": "1", "false": "0"}.get(cells[i], cells[i])
+        out.append("\t".join(cells))
+    return "\n".join(out) + "\n"
+
+
+def reviewed_answer(name: str, query: str, settings: Settings | None = None) -> str:
+    """A named question's reviewed TSV answer, as the settings' store gives it (see :func:`virtuoso_view`)."""
+    text = (ANSWERS / f"{name}.tsv").read_text(encoding="utf-8")
+    if settings is not None and settings.backend == "sparql" and settings.engine == "virtuoso":
+        return virtuoso_view(text, query)
+    return text
 
 
 def normalised_rows(tsv: str) -> list[str]:

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from geokg import __version__
 from geokg.api.models import Health
 from geokg.api.negotiation import choose
-from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, sparql, stats
+from geokg.api.routers import ask, concepts, figures, graph_store, ld, papers, questions, release, sparql, stats
 from geokg.errors import GeoKGError, ProtocolError, status_of
 from geokg.index.db import DEADLINE
 from geokg.index.open import open_index
@@ -32,6 +32,7 @@ from geokg.linked_data import router as linked_data
 from geokg.load.write import GraphWrite
 from geokg.model.vocab import Iris
 from geokg.read.context import Reader
+from geokg.review import router as review
 from geokg.settings import Settings
 from geokg.store import open_store
 from geokg.web import apidocs, editor, pages, search
@@ -138,8 +139,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Accept", "Content-Type", "Authorization"])
     for router in (sparql.router, graph_store.router, concepts.router, papers.router, stats.router, questions.router,
-                   ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router):
+                   ask.router, figures.router, pages.router, search.router, apidocs.router, editor.router, ld.router, release.router):
         app.include_router(router)
+    app.include_router(review)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
 

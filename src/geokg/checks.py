@@ -23,6 +23,7 @@ from geokg import resources
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.load.corpus import load_corpus
 from geokg.model.corpus import Corpus, read_corpus
+from geokg.model.extension import read_extension
 from geokg.model.ontology import concept_index, read_ontology
 from geokg.read.questions import parse_question
 from geokg.store.embedded import EmbeddedStore
@@ -58,12 +59,17 @@ class Context:
     """What the checks share: the inputs, and one in-memory store holding every valid part."""
 
     loaders: Path
+    previous_release: Path | None = None
+    """A release folder whose concepts must all still exist, or be deprecated (``--previous-release``)."""
     notes: list[str] = field(default_factory=list)
     """Facts a check reports that are not problems (e.g. what reasoning inferred)."""
 
     @cached_property
     def ontology(self) -> Graph:
-        return read_ontology()
+        try:
+            return read_ontology()
+        except ValidationFailed:  # a broken vocabulary extension: the syntax check names its problems
+            return read_ontology([resources.ontology_file()])
 
     @cached_property
     def corpus(self) -> Corpus:
@@ -101,9 +107,14 @@ def check_syntax(ctx: Context) -> list[Finding]:
             Graph().parse(path, format="turtle")
         except Exception as exc:
             out.append(Finding("syntax", ERROR, _relative(str(path)), f"not valid Turtle: {exc}"))
-    for path in sorted(resources.queries_dir().rglob("*.rq")):
+    vocabulary = resources.vocabulary_file()
+    if vocabulary is not None:
+        _, problems = read_extension(vocabulary, read_ontology([resources.ontology_file()]))
+        out += [Finding("syntax", ERROR, f"{_relative(p.source)} {p.field}".strip(), p.message) for p in problems]
+    project_queries = resources.project_queries_dir()
+    for path in [*sorted(resources.queries_dir().rglob("*.rq")), *(sorted(project_queries.glob("*.rq")) if project_queries else [])]:
         try:
-            if path.parent == resources.queries_dir():
+            if path.parent in (resources.queries_dir(), project_queries):
                 parse_question(path)  # the header of a named question
             ox.Store().query(path.read_text(encoding="utf-8"))  # parses (and runs on nothing)
         except (GeoKGError, SyntaxError) as exc:
@@ -171,6 +182,31 @@ def check_links(ctx: Context) -> list[Finding]:
     return out + [Finding("links", ERROR, f"{_relative(p.source)} {p.field}", p.message) for p in link_problems(tables, known, index)]
 
 
+def check_release(ctx: Context) -> list[Finding]:
+    """Against a previous release: no concept IRI of it is gone (a retired concept stays, deprecated)."""
+    from geokg.release.content import ontology_files
+    from geokg.release.diff import concept_changes
+    from geokg.release.files import ONTOLOGY
+
+    if ctx.previous_release is None:
+        ctx.notes.append("no previous release given (--previous-release DIR): nothing to compare")
+        return []
+    path = ctx.previous_release / ONTOLOGY
+    if not path.is_file():
+        return [Finding("release", ERROR, str(path), "not found: not a release folder")]
+    current = Graph()
+    for _, source, _ in ontology_files():
+        current.parse(source, format="turtle")
+    changes = concept_changes(Graph().parse(path, format="turtle"), current)
+    ctx.notes.append(f"against {ctx.previous_release.name}: {len(changes.added)} concepts added, {len(changes.moved)} moved, "
+                     f"{len(changes.deprecated)} deprecated, {len(changes.vanished)} gone")
+    out = [Finding("release", ERROR, iri, "concept of the previous release is gone: keep it with owl:deprecated true "
+                   "and dcterms:isReplacedBy") for iri in changes.vanished]
+    out += [Finding("release", WARNING, d["iri"], "deprecated without dcterms:isReplacedBy") for d in changes.deprecated
+            if not d["replaced_by"]]
+    return out
+
+
 CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
     "syntax": check_syntax,
     "records": check_records,
@@ -178,14 +214,16 @@ CHECKS: dict[str, Callable[[Context], list[Finding]]] = {
     "reasoning": check_reasoning,
     "queries": check_queries,
     "links": check_links,
+    "release": check_release,
 }
 
 
-def run_checks(names: list[str] | None = None, loaders: Path | None = None) -> list[CheckRun]:
+def run_checks(names: list[str] | None = None, loaders: Path | None = None, previous_release: Path | None = None) -> list[CheckRun]:
     """Run the named checks (all by default); a crashing check is reported, not raised."""
-    ctx = Context(loaders or resources.loaders_dir())
+    ctx = Context(loaders or resources.loaders_dir(), previous_release)
     runs = []
-    for name in names or list(CHECKS):
+    # The release check compares with a previous release: it runs by default only when one is given.
+    for name in names or [n for n in CHECKS if n != "release" or previous_release]:
         run = CheckRun(name)
         start = time.perf_counter()
         ctx.notes = []

@@ -11,6 +11,7 @@ import click
 from geokg.errors import GeoKGError, ValidationFailed
 from geokg.settings import Settings, get_settings
 from geokg.store import BACKENDS, RDF_FORMATS, Store, open_store
+from geokg.store.adapters import ADAPTERS
 
 EXPORT_FORMATS = {**RDF_FORMATS, "jsonld": None}
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -26,25 +27,78 @@ def _open(ctx: click.Context, create: bool = True) -> Store:
 
 
 @click.group()
-@click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE]")
+@click.option("--project", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Project folder (default: the current folder or the nearest above it holding geokg-project.yaml, "
+                   "else GEOKG_HOME, else the bundled corpus).")
+@click.option("--store", envvar="GEOKG_STORE", help="Store folder (oxigraph) or server URL (sparql). [GEOKG_STORE; default: the project's .geokg/store]")
 @click.option("--backend", envvar="GEOKG_BACKEND", type=click.Choice(list(BACKENDS)), help="Store backend. [GEOKG_BACKEND]")
+@click.option("--engine", envvar="GEOKG_ENGINE", type=click.Choice(list(ADAPTERS)),
+              help="The SPARQL server of the sparql backend (its endpoints and quirks). [GEOKG_ENGINE]")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of unexpected errors.")
 @click.version_option(package_name="geokg")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, backend: str | None, verbose: bool) -> None:
-    """GeoKG: a validated knowledge graph of geoscience data mining."""
-    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend}.items() if v}
-    ctx.obj = get_settings().model_copy(update=overrides)
+def cli(ctx: click.Context, project: Path | None, store: str | None, backend: str | None, engine: str | None,
+        verbose: bool) -> None:
+    """GeoKG: a validated knowledge graph of geoscience data mining.
+
+    A remote SPARQL server's endpoints, union graph and account are set by GEOKG_QUERY_ENDPOINT,
+    GEOKG_UPDATE_ENDPOINT, GEOKG_GRAPH_STORE_ENDPOINT, GEOKG_UNION_GRAPH, GEOKG_STORE_USER and
+    GEOKG_STORE_PASSWORD (see the README).
+    """
+    from geokg import resources
+
+    if project is not None:
+        if not (project / resources.PROJECT_FILE).is_file() and not (project / "loaders").is_dir():
+            raise click.BadParameter(f"{project} is not a GeoKG project (no {resources.PROJECT_FILE}; `geokg init` makes one)",
+                                     param_hint="--project")
+        resources.use_project(project)
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend, "engine": engine}.items() if v}
+    settings = get_settings().model_copy(update=overrides)
+    chosen = resources.project_home()
+    if chosen is not None and "store" not in overrides and settings.backend == "oxigraph" and settings.store == Settings.model_fields["store"].default:
+        # A project keeps its store inside itself, wherever the command runs from.
+        settings = settings.model_copy(update={"store": str(chosen / ".geokg" / "store")})
+    ctx.obj = settings
     ctx.meta["verbose"] = verbose
 
 
+LOADERS_HELP = "Folder with records/, datasets/, venues (default: the project's loaders/)."
+
+
 @cli.command()
-@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with records/, datasets/, journals.yaml (default: the bundled corpus).")
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help=LOADERS_HELP)
 @click.option("--partial", is_flag=True, help="Load the valid records even if some are invalid (default: all or nothing).")
-@click.option("--no-prune", is_flag=True, help="Keep papers in the store whose record file is gone.")
+@click.option("--release", "release_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Load this release folder as it is instead (checksums verified first; see `geokg release`).")
 @click.pass_context
-def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool) -> None:
-    """Validate the records and load them into the store (idempotent)."""
+def load(ctx: click.Context, loaders: Path | None, partial: bool, release_dir: Path | None) -> None:
+    """Validate the records and load them into the store (idempotent; never removes a paper); or load a release folder."""
+    if release_dir is not None:
+        _load_release(ctx, release_dir)
+        return
+    _sync(ctx, loaders, partial=partial)
+
+
+@cli.command()
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help=LOADERS_HELP)
+@click.option("--status", is_flag=True, help="Only list how the store differs from the folder; change nothing.")
+@click.option("--prune", is_flag=True, help="Remove the papers whose record file is gone (listed first).")
+@click.option("--overwrite", is_flag=True, help="Replace papers changed through the API with their record files.")
+@click.option("--partial", is_flag=True, help="Load the valid records even if some are invalid.")
+@click.pass_context
+def sync(ctx: click.Context, loaders: Path | None, status: bool, prune: bool, overwrite: bool, partial: bool) -> None:
+    """Bring the store in line with the project folder, and say how they differ.
+
+    The folder is the source of truth, but nothing in the store is lost without asking: papers with
+    no record file stay until --prune, papers changed through the API stay until --overwrite.
+    """
+    if status and (prune or overwrite):
+        raise click.UsageError("--status changes nothing; leave out --prune and --overwrite")
+    _sync(ctx, loaders, partial=partial, prune=prune, overwrite=overwrite, status=status)
+
+
+def _sync(ctx: click.Context, loaders: Path | None, *, partial: bool = False, prune: bool = False, overwrite: bool = False,
+          status: bool = False) -> None:
     from tqdm import tqdm
 
     from geokg.index.open import open_index
@@ -52,27 +106,51 @@ def load(ctx: click.Context, loaders: Path | None, partial: bool, no_prune: bool
     from geokg.load.corpus import load_corpus
     from geokg.model.vocab import Iris
 
-    store = _open(ctx)
+    store = _open(ctx, create=not status)
+    iris = Iris(_settings(ctx).base_iri)
     try:
+        if prune:  # say what goes before it goes
+            plan = load_corpus(store, loaders=loaders, iris=iris, partial=True, prune=True, dry_run=True)
+            for paper in plan.removed:
+                click.echo(f"removing {paper} (its record file is gone)")
         report = load_corpus(
             store,
             loaders=loaders,
-            iris=Iris(_settings(ctx).base_iri),
+            iris=iris,
             partial=partial,
-            prune=not no_prune,
+            prune=prune,
+            overwrite=overwrite,
+            dry_run=status,
             progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr),
-            side_index=open_index(_settings(ctx)),
+            side_index=None if status else open_index(_settings(ctx)),
         )
+        if not status:
+            _forget_release(store, iris)
     except ValidationFailed as exc:
         _print_rejected(exc.problems)
         raise click.ClickException(f"{len(exc.problems)} problem(s); nothing was loaded (use --partial to load the valid records)") from None
     finally:
         store.close()
     _print_rejected(report.rejected)
+    if status:
+        for title, papers in (("new or changed in the folder (sync loads them)", report.written),
+                              ("changed through the API, differ from their record file (sync --overwrite replaces them)", report.changed_in_store),
+                              ("only in the store, no record file (sync --prune removes them)", report.only_in_store)):
+            click.echo(f"{title}: {len(papers)}")
+            for paper in papers:
+                click.echo(f"  {paper}")
+        click.echo(f"{len(report.unchanged)} unchanged")
+        return
     click.echo(
         f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.rejected)} rejected"
     )
+    if report.changed_in_store:
+        click.echo(f"{len(report.changed_in_store)} changed through the API kept as they are: {', '.join(report.changed_in_store[:10])}"
+                   + (" …" if len(report.changed_in_store) > 10 else "") + " (geokg sync --status)")
+    if report.only_in_store and not prune:
+        click.echo(f"{len(report.only_in_store)} in the store without a record file kept: {', '.join(report.only_in_store[:10])}"
+                   + (" …" if len(report.only_in_store) > 10 else "") + " (geokg sync --prune removes them)")
     if report.rejected:
         ctx.exit(1)
 
@@ -137,10 +215,10 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None,
 @cli.command()
 @click.option("--host", envvar="GEOKG_HOST", help="Address to bind. [GEOKG_HOST, default 127.0.0.1]")
 @click.option("--port", envvar="GEOKG_PORT", type=int, help="Port. [GEOKG_PORT, default 8000]")
-@click.option("--no-load", is_flag=True, help="Serve the store as it is, without loading the bundled records first.")
+@click.option("--no-load", is_flag=True, help="Serve the store as it is, without loading the project's records first.")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool) -> None:
-    """Load the bundled records if needed, then serve the SPARQL endpoint and the API."""
+    """Load the project's new and changed records (never removing a paper), then serve the SPARQL endpoint and the API."""
     import uvicorn
 
     from geokg.app import create_app
@@ -173,6 +251,47 @@ def index(ctx: click.Context, rebuild: bool) -> None:
     finally:
         store.close()
     click.echo(f"{indexed} indexed, {dropped} dropped; {side_index.paper_count()} papers in {index_path(_settings(ctx)) or 'memory'}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Create a project folder: records, datasets, venues, a vocabulary extension, queries, a README and a CI workflow."""
+    from geokg.project import init_project
+
+    written = init_project(folder)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(f"GeoKG project ready in {folder}: run geokg commands inside it (or with --project {folder})")
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-f", "--format", "fmt", type=click.Choice(["bibtex", "ris", "csl-json", "openalex"]), help="The files' format (default: from each file's name and content).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the drafts (default: the project's drafts/).")
+def import_(files: tuple[Path, ...], fmt: str | None, output: Path | None) -> None:
+    """Import BibTeX, RIS, CSL-JSON or OpenAlex JSON files as draft records of the project.
+
+    A paper already in the project (same DOI, or same title and year) is merged into its draft, not
+    duplicated; a broken entry is reported with its line or key and the rest is imported. New venues
+    are added to loaders/venues.yaml.
+    """
+    from geokg import resources
+    from geokg.ingest.bibliography import import_files
+
+    project = resources.project_home()
+    if project is None:
+        raise click.UsageError("import writes into a project: run it inside one (geokg init makes one) or give --project")
+    report = import_files(list(files), resources.loaders_dir(), output or project / "drafts", fmt)
+    for line in report.merged:
+        click.echo(f"duplicate: {line}")
+    _print_rejected(report.problems)
+    if report.venues_added:
+        click.echo(f"{len(report.venues_added)} new venue(s) in loaders/venues.yaml: {', '.join(report.venues_added)}")
+    click.echo(f"{len(report.written)} draft(s) written to {output or project / 'drafts'}, {len(report.merged)} duplicate(s) merged, "
+               f"{len(report.problems)} entr{'y' if len(report.problems) == 1 else 'ies'} not imported")
+    if report.problems:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("import-report")
@@ -232,19 +351,22 @@ def annotate(files: tuple[Path, ...], texts: tuple[str, ...], output: Path | Non
 
 
 @cli.command()
-@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links"]), help="Run only these checks (repeatable).")
+@click.option("--only", "only", multiple=True, type=click.Choice(["syntax", "records", "shacl", "reasoning", "queries", "links", "release"]), help="Run only these checks (repeatable).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Write check-report.json and check-report.junit.xml here.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of records to check (default: the bundled corpus).")
+@click.option("--previous-release", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A release folder: its concepts must all still exist (or be deprecated).")
 @click.pass_context
-def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, strict: bool, loaders: Path | None) -> None:
+def check(ctx: click.Context, only: tuple[str, ...], report_dir: Path | None, strict: bool, loaders: Path | None,
+          previous_release: Path | None) -> None:
     """Run the consistency checks: syntax, records, SHACL, OWL reasoning, QC queries.
 
     Exit code 0: all pass; 1: errors (or warnings with --strict); 2: the checker failed.
     """
     from geokg.checks import ERROR, WARNING, exit_code, run_checks, write_reports
 
-    runs = run_checks(list(only) or None, loaders)
+    runs = run_checks(list(only) or None, loaders, previous_release)
     for run in runs:
         errors, warnings = run.count(ERROR), run.count(WARNING)
         if run.crashed:
@@ -321,6 +443,71 @@ def list_questions() -> None:
     for q in questions().values():
         params = " ".join(f"{p.name}:{p.type}={p.default}" for p in q.params)
         click.echo(f"{q.name}\t{q.title}\t{params}")
+
+
+# --- releases (issue 22) ----------------------------------------------------------------------
+
+@cli.command("release")
+@click.argument("version")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: ./geokg-VERSION); never overwritten.")
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path), help="The previous release folder, to compare with (CHANGES.md, changes.json).")
+@click.option("--loaders", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder with the records to release (default: the bundled corpus).")
+@click.option("--creator", "creators", multiple=True, metavar="NAME[ <ORCID IRI>]", help="A creator (repeatable; default: GeoKG contributors).")
+@click.option("--date", "issued", metavar="YYYY-MM-DD", help="Release date (default: today, UTC).")
+@click.option("--endpoint", help="The public SPARQL endpoint (default: BASE_IRI + sparql).")
+@click.pass_context
+def release(ctx: click.Context, version: str, out: Path | None, previous: Path | None, loaders: Path | None,
+            creators: tuple[str, ...], issued: str | None, endpoint: str | None) -> None:
+    """Write a citable release: versioned ontology, dumps (N-Quads, TriG), papers (JSON-LD, JSON), SSSOM
+    mappings, a VoID + DCAT description with checksums, CHANGES.md + changes.json, CITATION.cff."""
+    from tqdm import tqdm
+
+    from geokg.load.build import VALIDATE_BATCH
+    from geokg.model.vocab import Iris
+    from geokg.release import build_release
+    from geokg.release.files import ReleaseError
+
+    folder = out or Path(f"geokg-{version}")
+    try:
+        changes = build_release(
+            version, folder, previous=previous, loaders=loaders, iris=Iris(_settings(ctx).base_iri), creators=list(creators),
+            issued=issued, endpoint=endpoint, step=lambda message: click.echo(message, err=True),
+            progress=lambda batches: tqdm(batches, desc=f"records (batches of {VALIDATE_BATCH})", unit="batch", disable=None, file=sys.stderr))
+    except ValidationFailed as exc:
+        _print_rejected(exc.problems)
+        raise click.ClickException(f"{len(exc.problems)} problem(s) in the records; nothing was released") from None
+    except ReleaseError as exc:
+        raise click.ClickException(f"{exc}\nnothing was released") from None
+    k = changes.concepts
+    click.echo(f"release {version} written to {folder}: papers +{len(changes.papers_added)} -{len(changes.papers_removed)} "
+               f"~{len(changes.papers_changed)}; concepts +{len(k.added)} moved {len(k.moved)} deprecated {len(k.deprecated)}; "
+               f"mapping rows +{len(changes.mappings_added)} -{len(changes.mappings_removed)} ~{len(changes.mappings_changed)}")
+
+
+def _load_release(ctx: click.Context, folder: Path) -> None:
+    from geokg.index.open import open_index
+    from geokg.index.sync import reconcile
+    from geokg.model.vocab import Iris
+    from geokg.release import load_release
+    from geokg.release.files import ReleaseError
+
+    iris = Iris(_settings(ctx).base_iri)
+    store = _open(ctx)
+    try:
+        try:
+            loaded = load_release(store, folder, iris)
+        except ReleaseError as exc:
+            raise click.ClickException(str(exc)) from None
+        reconcile(store, open_index(_settings(ctx)), iris.paper_graph_prefix)
+    finally:
+        store.close()
+    click.echo(f"release {loaded.version} loaded: {loaded.graphs} graphs, {loaded.quads} quads; {loaded.dropped} other graphs dropped")
+
+
+def _forget_release(store: Store, iris: Any) -> None:
+    """After loading records, the store no longer holds a release: drop the release's description."""
+    if str(iris.release_graph) in store.graph_names():
+        store.replace_graphs({}, drop=[str(iris.release_graph)])
 
 
 def main() -> None:

@@ -22,6 +22,22 @@ class Settings(BaseSettings):
     """Store backend: ``oxigraph`` (embedded, on disk) or ``sparql`` (a remote SPARQL 1.1 server)."""
     store: str = ".geokg/store"
     """Folder of the embedded store, or the remote server's base URL for the ``sparql`` backend."""
+    engine: str = "oxigraph"
+    """The SPARQL server behind the ``sparql`` backend: ``oxigraph``, ``virtuoso``, ``geokg`` (another
+    GeoKG server: a read replica) or ``generic`` (any SPARQL 1.1 server; give its endpoints)."""
+    query_endpoint: str = ""
+    """Its SPARQL query endpoint (URL, or path under GEOKG_STORE); empty: the engine's usual one."""
+    update_endpoint: str = ""
+    """Its SPARQL Update endpoint; ``none``: the store is read-only; empty: the engine's usual one."""
+    graph_store_endpoint: str = ""
+    """Its Graph Store Protocol endpoint; ``none``: graphs are written by SPARQL Update; empty: the engine's usual one."""
+    union_graph: str = ""
+    """How it exposes the union of the named graphs: ``default`` (its default graph is the union), an IRI
+    it reads as the union (Jena: ``urn:x-arq:UnionGraph``), or empty: the engine's usual way."""
+    store_user: str = ""
+    """Account GeoKG writes to the server with (Virtuoso: a user with SPARQL_UPDATE, e.g. ``dba``)."""
+    store_password: str = ""
+    """Password of that account (for a GeoKG server: its write token)."""
     base_iri: str = DEFAULT_BASE
     """Base of the IRIs minted for papers, datasets, journals and graphs."""
     host: str = "127.0.0.1"
@@ -34,6 +50,9 @@ class Settings(BaseSettings):
     """Most solutions a SELECT/CONSTRUCT/DESCRIBE returns through ``/sparql`` (a LIMIT is added)."""
     engine_memory_mb: int = 4096
     """Resident-memory cap of the embedded query engine process, in MiB (0: none); over it the engine is restarted."""
+    engine_isolation: bool = True
+    """Run the embedded query engine in a private network namespace, reachable only by GeoKG (needs
+    unprivileged user namespaces); off: the engine listens on a 127.0.0.1 port any local process can use."""
     write_token: str = ""
     """Bearer token that enables writes (SPARQL Update, Graph Store writes); empty: read-only."""
     service_allowlist: list[str] = []

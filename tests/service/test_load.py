@@ -95,7 +95,10 @@ def test_removed_record_is_pruned(loaders_copy: Path) -> None:
     load_corpus(store, loaders=loaders_copy)
     path = first_record(loaders_copy)
     path.unlink()
-    report = load_corpus(store, loaders=loaders_copy)
+    kept = load_corpus(store, loaders=loaders_copy)
+    assert kept.removed == [] and kept.only_in_store == [path.stem]  # never removed without asking
+    assert str(Iris().paper_graph(path.stem)) in stored_checksums(store)
+    report = load_corpus(store, loaders=loaders_copy, prune=True)
     assert report.removed == [path.stem]
     assert str(Iris().paper_graph(path.stem)) not in stored_checksums(store)
 

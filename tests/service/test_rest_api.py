@@ -141,6 +141,7 @@ def test_question_parameters_are_bound_not_pasted(client: httpx.Client, params: 
 
 ASK = [
     ("which papers use bootstrap uncertainty on satellite data", {"bootstrap", "uncertainty-quantification", "satellite-data"}, {EXAMPLE}),
+    ("哪些论文在卫星数据上使用bootstrap进行不确定性分析", {"bootstrap", "uncertainty-quantification", "satellite-data"}, {EXAMPLE}),
     ("哪些论文用机器学习研究冰川?", {"classical-ml", "cryosphere-processes"}, {GLACIAL}),
     ("papers using random forest", {"random-forest"}, None),
     ("Which studies use InSAR for land subsidence?", {"radar-insar", "land-subsidence"}, {"10.1038/s43247-025-02108-4"}),
@@ -168,6 +169,17 @@ def test_ask(client: httpx.Client, question: str, concepts: set[str], expected: 
     assert dois, "the question found no paper"
     if expected is not None:
         assert expected <= dois
+
+
+def test_ask_mixed_script_question_keeps_its_method(client: httpx.Client) -> None:
+    """"bootstrap进行" is no word: the question is segmented as the annotator segments texts, so the
+    method stays in the question and the answer is that of the same question in English."""
+    mixed = client.get("/ask", params={"q": "哪些论文在卫星数据上使用bootstrap进行不确定性分析"}).json()
+    english = client.get("/ask", params={"q": "which papers use bootstrap uncertainty on satellite data"}).json()
+    assert "bootstrap" in {u.get("id") for u in mixed["understood"]}
+    assert "bootstrap" in mixed["sparql"] and not [w for w in mixed["ignored"] if "bootstrap" in w]
+    assert {p["doi"] for p in mixed["papers"]} == {p["doi"] for p in english["papers"]}
+    assert mixed["total"] == english["total"] < 7
 
 
 def test_ask_reports_what_it_ignored_and_years(client: httpx.Client) -> None:

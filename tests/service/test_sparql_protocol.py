@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from rdflib import Graph
@@ -90,7 +92,8 @@ def test_default_and_named_graph_parameters(client: httpx.Client) -> None:
 def test_malformed_query_is_400_with_a_message(client: httpx.Client) -> None:
     r = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x"})
     assert r.status_code == 400
-    assert "malformed query" in r.text and "1:" in r.text
+    # The parser's position: Oxigraph's "1:21", Virtuoso's "line 2:".
+    assert "malformed query" in r.text and re.search(r"\d:", r.text)
 
 
 def test_unacceptable_media_type_is_406(client: httpx.Client) -> None:

@@ -23,7 +23,7 @@ from geokg.annotate import (
     with_draft,
 )
 from geokg.annotate.documents import read_document
-from geokg.annotate.knowledge import listed_terms
+from geokg.annotate.knowledge import TERMS_FILE, listed_terms
 from geokg.annotate.sentences import sentence_spans
 from geokg.cli import cli
 from geokg.errors import RecordError, ValidationFailed
@@ -319,3 +319,29 @@ def test_draft_with_full_text_file_beside_it(tmp_path: Path) -> None:
     draft.write_text("title: Glacier lakes\nfull_text: missing.md\n", encoding="utf-8")
     with pytest.raises(RecordError, match=r"draft\.yaml: full_text: no file 'missing\.md' beside the draft"):
         read_document(draft)
+
+
+def test_no_hand_written_term_comes_from_the_held_out_papers(report: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    """The held-out exclusion is real for the term list too: a term that occurs in the held-out papers'
+    texts (report cells, record texts and notes) and in no tuning paper's could only have been read there."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import annotation as bench
+
+    hold = set(bench.held_out([r.id for r in corpus.papers.values()]))
+    texts = {r.id: " ".join([r.summary.en, r.summary.zh or "", r.research_question.en, r.research_question.zh or "",
+                             *(f.en for f in r.findings), *(f.zh or "" for f in r.findings),
+                             *(ma.note or "" for ma in r.method_applications)]).casefold() for r in corpus.papers.values()}
+    records = {r.doi: r for r in corpus.papers.values()}
+    for draft in bench.parse_report(report):
+        texts[records[draft.doi].id] += " " + " ".join(s.text for s in bench.cell_document(draft, True).sections).casefold()
+    data = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+    leaked = []
+    for kind in ("method", "purpose", "data type", "process", "dataset", "misleading"):
+        for cid, surfaces in (data.get(kind) or {}).items():
+            for surface in surfaces:
+                where = {p for p, text in texts.items() if surface.casefold() in text}
+                if where and where <= hold:
+                    leaked.append(f"{kind}.{cid}: {surface} (only in {', '.join(sorted(where))})")
+    assert not leaked, "\n".join(leaked)

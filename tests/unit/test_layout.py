@@ -27,6 +27,7 @@ ALLOWED = {
     "annotate": {"errors", "resources", "settings", "model"},
     "api": {"errors", "resources", "settings", "model", "store", "validate", "load", "read", "index"},
     "web": {"errors", "resources", "settings", "model", "store", "read", "index"},
+    "release": {"errors", "resources", "settings", "model", "store", "validate", "load", "read", "index"},
 }
 LOW = {"errors": set(), "settings": {"model"}, "resources": {"settings"}}
 

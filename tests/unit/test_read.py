@@ -25,6 +25,38 @@ def test_ask_understands_a_question_and_finds_the_flagship_paper(reader: Reader)
     assert answer["total"] == len(answer["papers"])
 
 
+MIXED = "哪些论文在卫星数据上使用bootstrap进行不确定性分析"
+
+
+def test_ask_keeps_a_latin_method_glued_to_chinese_words(reader: Reader) -> None:
+    glued = ask.ask(reader, MIXED)
+    spaced = ask.ask(reader, "哪些论文在卫星数据上使用 bootstrap 进行不确定性分析")
+    english = ask.ask(reader, "which papers use bootstrap uncertainty on satellite data")
+    understood = {u["id"] for u in glued["understood"] if "id" in u}
+    assert understood == {"bootstrap", "uncertainty-quantification", "satellite-data"}
+    assert not [w for w in glued["ignored"] if "bootstrap" in w]
+    dois = {p["doi"] for p in glued["papers"]}
+    assert FLAGSHIP in dois
+    assert dois == {p["doi"] for p in spaced["papers"]} == {p["doi"] for p in english["papers"]}
+    without_method = ask.ask(reader, "哪些论文在卫星数据上进行不确定性分析")
+    assert glued["total"] < without_method["total"]  # the method narrows the answer
+
+
+def test_ask_segments_as_the_annotator_does(reader: Reader) -> None:
+    from geokg.annotate import segment
+
+    words = ask.segmenter(reader.concepts)
+    assert words.separated("使用bootstrap进行LSTM预测") == "使用 bootstrap 进行 LSTM 预测"
+    assert words.separated("random forest, 随机森林") == "random forest, 随机森林"  # spaces already there
+    assert [w for w in words.words(MIXED) if w.isascii()] == [w for w in segment(MIXED) if w.isascii()] == ["bootstrap"]
+    answer = ask.ask(reader, "中国的U-Net论文")
+    assert "u-net" in {u.get("id") for u in answer["understood"]}
+    assert "中国" in answer["ignored"]  # a word, not a stop-word's leftover ("国")
+    years = ask.ask(reader, "2020年以来的深度学习论文")
+    assert {"kind": "years", "from": 2020, "to": None} in years["understood"]
+    assert years["ignored"] == []
+
+
 def test_every_facet_of_the_table_resolves_and_searches(reader: Reader) -> None:
     examples = {"method": "bootstrap", "purpose": "uncertainty-quantification", "data_type": "remote-sensing",
                 "process": "glacial-erosion", "dataset": "era5", "journal": "nature-geoscience", "section": "4.1",

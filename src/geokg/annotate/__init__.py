@@ -17,7 +17,7 @@ from geokg.annotate.annotator import Annotation, Annotator, Settings
 from geokg.annotate.documents import Document, read_document, record_document, text_document
 from geokg.annotate.drafts import accept_draft, accept_file, draft_section, with_draft
 from geokg.annotate.knowledge import Knowledge, build_knowledge, default_knowledge, segment
-from geokg.annotate.segment import Segmenter
+from geokg.model.segment import Segmenter
 
 __all__ = [
     "Annotation", "Annotator", "Document", "Knowledge", "Segmenter", "Settings", "accept_draft", "accept_file",

@@ -19,8 +19,8 @@ from geokg.annotate.findings import finding_score
 from geokg.annotate.knowledge import CONCEPT_KINDS, KINDS, Knowledge
 from geokg.annotate.mentions import Mention, TermMatcher, is_abbreviation
 from geokg.annotate.new_terms import ClosestConcepts, find_new_terms
-from geokg.annotate.segment import Segmenter
 from geokg.annotate.sentences import sentence_spans
+from geokg.model.segment import Segmenter
 
 #: Confidence of a term found by each kind of label.
 ORIGIN_CONFIDENCE = {"prefLabel": 0.9, "altLabel": 0.8, "term list": 0.8, "catalogue name": 0.95, "catalogue acronym": 0.85}

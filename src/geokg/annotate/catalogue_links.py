@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from geokg.annotate.knowledge import Knowledge
-from geokg.annotate.segment import Segmenter
+from geokg.model.segment import Segmenter
 
 _STOP = set("of the and for from in on at by with to a an its their data dataset datasets record records".split())
 #: Share of a name's word weight a sentence must hold to name the dataset.

@@ -87,7 +87,7 @@ def with_draft(data: dict[str, Any] | None, annotation: Annotation, accept_from:
     previous = out.get("draft")
     old: dict[str, Any] = previous if isinstance(previous, dict) else {}
     draft = draft_section(annotation, accept_from)
-    for key in ("cells", "tagged_concepts"):  # what import-report put there stays for the curator
+    for key in ("cells", "tagged_concepts", "imported", "also_imported"):  # what import-report and import put there stays for the curator
         if key in old:
             draft[key] = old[key]
     out["draft"] = draft

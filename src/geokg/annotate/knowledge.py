@@ -32,8 +32,8 @@ from geokg.annotate.project import (
     read_ontology,
     read_yaml,
 )
-from geokg.annotate.segment import Segmenter, normal_form
 from geokg.errors import RecordError
+from geokg.model.segment import Segmenter, normal_form
 
 #: The kinds of concept the annotator suggests, as named in the ontology's schemes.
 CONCEPT_KINDS = ("method", "purpose", "data type", "process")

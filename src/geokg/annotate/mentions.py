@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from geokg.annotate.knowledge import Knowledge, Term
-from geokg.annotate.segment import Segmenter, Token, normal_form
+from geokg.model.segment import Segmenter, Token, normal_form
 
 #: Chinese terms at least this long are matched inside jieba's words too.
 MIN_CHAR_MATCH = 3

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from geokg.annotate.knowledge import Knowledge
-from geokg.annotate.segment import Token, normal_form
+from geokg.model.segment import Token, normal_form
 
 METHOD_HEADS = set("""network transformer regression model algorithm clustering classifier classification forest
 machine learning analysis decomposition filter inversion estimator sampler kriging boosting encoder autoencoder

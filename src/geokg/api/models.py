@@ -29,7 +29,8 @@ class ConceptHit(BaseModel):
 
 
 class PaperSummary(BaseModel):
-    doi: str = Field(examples=["10.1038/s41561-024-01517-y"])
+    doi: str = Field(examples=["10.1038/s41561-024-01517-y"], description="empty for a paper without a DOI")
+    identifier: str = Field("", description="the DOI, else the record id: what /papers/{identifier} takes")
     iri: str
     title: str = Field(description="in English")
     titles: dict[str, str] = Field(default_factory=dict, description="by language")
@@ -123,10 +124,18 @@ class Provenance(BaseModel):
 class PaperDetail(BaseModel):
     iri: str
     doi: str | None = None
+    identifier: str = Field("", description="the DOI, else the record id: what /papers/{identifier} takes")
+    arxiv: str | None = None
+    isbn: str | None = None
+    handle: str | None = None
+    links: list[str] = Field(default_factory=list, description="where the paper's identifiers resolve (doi.org, arXiv, Handle)")
     url: str | None = None
     title: dict[str, str] = Field(description="by language")
+    authors: list[str] = Field(default_factory=list, description="in the paper's order")
+    keywords: list[str] = Field(default_factory=list)
     journal: str | None = None
-    issued: str | None = None
+    issued: str | None = Field(None, description="the publication date (YYYY-MM-DD), or only its year")
+    year: int | None = None
     summary: dict[str, str]
     research_question: dict[str, str]
     method_applications: list[MethodApplication]

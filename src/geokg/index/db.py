@@ -23,6 +23,7 @@ from typing import Any
 from geokg.index.facts import PaperFacts
 from geokg.index.keys import Context, count_keys, facet_keys
 from geokg.index.text import index_tokens, match_expression
+from geokg.model.records import normalise_doi
 
 #: Bumped when the schema or the keys change: an index of another version is rebuilt.
 VERSION = "3"
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS papers(
 CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, counts TEXT NOT NULL, texts TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi_norm);
 CREATE INDEX IF NOT EXISTS papers_order ON papers(issued DESC, iri);
+CREATE INDEX IF NOT EXISTS papers_iri ON papers(iri);
 CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
 CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, paper INTEGER NOT NULL, PRIMARY KEY(key, paper)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_paper ON keys(paper);
@@ -60,15 +62,6 @@ DEADLINE: ContextVar[float | None] = ContextVar("geokg_index_deadline", default=
 def _past_deadline() -> int:
     deadline = DEADLINE.get()
     return 1 if deadline is not None and time.monotonic() > deadline else 0
-
-
-def normalise_doi(doi: str) -> str:
-    """DOIs compare case-insensitively (the DOI handbook), and without a resolver prefix."""
-    doi = doi.strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
-    return doi.lower()
 
 
 @dataclass(frozen=True)
@@ -222,8 +215,16 @@ class SideIndex:
 
     def by_doi(self, doi: str) -> sqlite3.Row | None:
         """The paper with a DOI (compared case-insensitively): its IRI, graph and checksum."""
+        if not normalise_doi(doi):
+            return None  # papers without a DOI are indexed with an empty one
         row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE doi_norm = ? ORDER BY id LIMIT 1",
                                                   (normalise_doi(doi),)).fetchone()
+        return row
+
+    def by_iri(self, iri: str) -> sqlite3.Row | None:
+        """The paper with an IRI: its IRI, graph and checksum (as :meth:`by_doi`)."""
+        row: sqlite3.Row | None = self.db.execute("SELECT iri, graph, checksum, doi, title, titles, issued FROM papers WHERE iri = ? LIMIT 1",
+                                                  (iri,)).fetchone()
         return row
 
     def counts(self, prefix: str) -> dict[str, int]:

@@ -24,9 +24,9 @@ from geokg.index.db import SideIndex
 from geokg.index.keys import Context
 from geokg.index.sync import reconcile, update
 from geokg.load.build import Builder, Built, Pending, Progress, ntriples
-from geokg.load.write import Spool, write_graphs
+from geokg.load.write import Spool, write_graphs, written_through_api
 from geokg.model.corpus import Corpus, read_corpus
-from geokg.model.ontology import concept_index, read_ontology
+from geokg.model.ontology import concept_index, ontology_files, read_ontology
 from geokg.model.to_rdf import catalogue_graph
 from geokg.model.vocab import GEODM, ONTOLOGY_IRI, Iris
 from geokg.store import Store
@@ -40,9 +40,15 @@ from geokg.validate.shapes import Validator, validate_graph, validation_context
 @dataclass
 class LoadReport:
     written: list[str] = field(default_factory=list)
+    """Papers written from their record file (with ``dry_run``: that would be)."""
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    """Papers removed because their record file is gone (only with ``prune``; with ``dry_run``: that would be)."""
     rejected: list[RecordError] = field(default_factory=list)
+    changed_in_store: list[str] = field(default_factory=list)
+    """Papers last written through the API that differ from their record file: kept as they are (unless ``overwrite``)."""
+    only_in_store: list[str] = field(default_factory=list)
+    """Papers in the store without a record file: kept (unless ``prune``)."""
 
 
 def stored_checksums(store: Store) -> dict[str, str]:
@@ -64,16 +70,17 @@ def _with_checksum(graph: Graph, graph_iri: str, checksum: str) -> str:
     return ntriples(graph)
 
 
-def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
-    """The ontology, catalogue and mapping graphs: IRI → (checksum, builder of their N-Triples)."""
-    onto_bytes = ontology_file.read_bytes()
-    onto_sum = _digest(onto_bytes)
-    catalogue_files = [loaders / "journals.yaml", loaders / "sources.yaml", *sorted((loaders / "datasets").glob("*.yaml"))]
+def shared_graphs(corpus: Corpus, iris: Iris, ontology: Graph, loaders: Path) -> dict[str, tuple[str, Callable[[], str]]]:
+    """The ontology (with the project's vocabulary extension), catalogue and mapping graphs: IRI →
+    (checksum, builder of their N-Triples)."""
+    onto_sum = _digest(*(p.name.encode() + p.read_bytes() for p in ontology_files()))
+    catalogue_files = [p for p in (loaders / "journals.yaml", loaders / "venues.yaml", loaders / "sources.yaml") if p.is_file()]
+    catalogue_files += sorted((loaders / "datasets").glob("*.yaml"))
     cat_sum = _digest(iris.base.encode(), *(p.name.encode() + p.read_bytes() for p in catalogue_files))
 
-    def ontology() -> str:
+    def ontology_graph() -> str:
         g = Graph()
-        g.parse(data=onto_bytes, format="turtle")
+        g += ontology
         return _with_checksum(g, str(ONTOLOGY_IRI), onto_sum)
 
     def catalogue() -> str:
@@ -85,7 +92,7 @@ def shared_graphs(corpus: Corpus, iris: Iris, ontology_file: Path, loaders: Path
     def mappings() -> str:
         return _with_checksum(mapping_graph([read_table(p) for p in mapping_paths]), str(iris.mappings_graph), map_sum)
 
-    return {str(ONTOLOGY_IRI): (onto_sum, ontology), str(iris.catalogue_graph): (cat_sum, catalogue),
+    return {str(ONTOLOGY_IRI): (onto_sum, ontology_graph), str(iris.catalogue_graph): (cat_sum, catalogue),
             str(iris.mappings_graph): (map_sum, mappings)}
 
 
@@ -95,16 +102,22 @@ def load_corpus(
     loaders: Path | None = None,
     iris: Iris | None = None,
     partial: bool = False,
-    prune: bool = True,
+    prune: bool = False,
+    overwrite: bool = False,
+    dry_run: bool = False,
     checks: Iterable[RecordCheck] = (),
     progress: Callable[[Progress], Iterable[Built]] = lambda it: it,
     side_index: SideIndex | None = None,
 ) -> LoadReport:
-    """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it."""
+    """Validate the corpus of a loaders folder and bring the store (and its side index) in line with it.
+
+    Nothing is removed by surprise: papers without a record file stay (``prune`` removes them), and
+    papers changed through the API stay as they are (``overwrite`` replaces them with their record
+    file); both are listed in the report. ``dry_run`` only reports what a load would do.
+    """
     loaders = loaders or resources.loaders_dir()
     iris = iris or Iris()
-    ontology_file = resources.ontology_file()
-    ontology = read_ontology([ontology_file])
+    ontology = read_ontology()
     index = concept_index(ontology)
     corpus = read_corpus(loaders, index)
     catalogue = catalogue_graph(corpus.catalogue, iris)
@@ -119,7 +132,7 @@ def load_corpus(
 
     known = stored_checksums(store)
     pending: dict[str, str] = {}
-    shared = shared_graphs(corpus, iris, ontology_file, loaders)
+    shared = shared_graphs(corpus, iris, ontology, loaders)
     for graph_iri, (checksum, build) in shared.items():
         if known.get(graph_iri) != checksum:
             pending[graph_iri] = build()
@@ -139,11 +152,24 @@ def load_corpus(
         if known.get(graph_iri) == checksum:
             report.unchanged.append(record.id)
             continue
+        if graph_iri in known and not overwrite and written_through_api(store, graph_iri, known[graph_iri]):
+            report.changed_in_store.append(record.id)  # the folder wins only when asked (sync --overwrite)
+            continue
         problems = [p for check in checks for p in check(record, str(path))]
         if problems:
             report.rejected.extend(problems)
             continue
         todo.append((record, str(path), graph_iri, checksum))
+
+    # A paper whose record file is there but broken is not an orphan: only a missing file makes one.
+    on_disk = {str(iris.paper_graph(r.id)) for r in corpus.papers.values()}
+    on_disk |= {str(iris.paper_graph(p.stem)) for p in (loaders / "records").glob("*.yaml")}
+    orphans = [g for g in known if g.startswith(iris.paper_graph_prefix) and g not in on_disk]
+    report.only_in_store = [g[len(iris.paper_graph_prefix) :] for g in orphans]
+    if dry_run:
+        report.written = [record.id for record, *_ in todo]
+        report.removed = report.only_in_store if prune else []
+        return report
 
     # New paper graphs are added while the workers build the next ones (the store's writes overlap
     # the building); should a record then fail the shapes, the added graphs are dropped again, so a
@@ -173,7 +199,7 @@ def load_corpus(
         if not partial:
             write_graphs(store, {}, drop=added)
         raise
-    stale = [g for g in known if g.startswith(iris.paper_graph_prefix) and g not in papers] if prune else []
+    stale = orphans if prune else []
     report.removed = [g[len(iris.paper_graph_prefix) :] for g in stale]
     write_graphs(store, pending, drop=stale)
     write_graphs(store, spool.read())

@@ -143,7 +143,9 @@ class GraphWrite:
             if problems:
                 raise ValidationFailed(problems)
             new = {g: stamped(scratch, g) for g in graphs}
-            self.store.replace_graphs({g: nt for g, nt in new.items() if nt}, drop=[g for g, nt in new.items() if not nt])
+            # Changed data are no longer the release they were loaded from: its description goes too.
+            self.store.replace_graphs({g: nt for g, nt in new.items() if nt},
+                                      drop=[*(g for g, nt in new.items() if not nt), str(self.iris.release_graph)])
             self.on_commit(new)
 
 
@@ -151,14 +153,29 @@ def stamped(scratch: ox.Store, graph: str) -> str:
     """A graph's N-Triples with a checksum of its content about itself (as ``geokg load`` writes for
     records), so that the side index and caches can tell when a paper changed; "" for an empty graph."""
     node, predicate = ox.NamedNode(graph), ox.NamedNode(str(GEODM.recordChecksum))
+    lines, digest = _content(scratch, graph)
+    if not lines:
+        return ""
+    lines.append(f"{node} {predicate} {ox.Literal(digest)} .")
+    return "\n".join(lines) + "\n"
+
+
+def _content(scratch: ox.Store, graph: str) -> tuple[list[str], str]:
+    """A graph's sorted N-Triples lines without its checksum, and their SHA-256."""
+    node, predicate = ox.NamedNode(graph), ox.NamedNode(str(GEODM.recordChecksum))
     for quad in list(scratch.quads_for_pattern(node, predicate, None, node)):
         scratch.remove(quad)
     lines = sorted(as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)).decode("utf-8").splitlines())
-    if not lines:
-        return ""
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    lines.append(f"{node} {predicate} {ox.Literal(digest)} .")
-    return "\n".join(lines) + "\n"
+    return lines, hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def written_through_api(store: Store, graph: str, checksum: str) -> bool:
+    """Whether a stored paper graph was last written through the API: its checksum is the hash of its
+    own content (:func:`stamped`), where ``geokg load`` stamps the hash of the record file."""
+    scratch = ox.Store()
+    scratch.load(ntriples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}")),
+                 format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return _content(scratch, graph)[1] == checksum
 
 
 

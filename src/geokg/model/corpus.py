@@ -21,6 +21,8 @@ from geokg.model.records import (
     load_datasets,
     load_list,
     load_paper,
+    normalise_doi,
+    problems_of,
 )
 from geokg.model.vocab import SCHEME
 
@@ -49,14 +51,22 @@ class Corpus:
 
 
 def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
-    """Read journals.yaml, sources.yaml and datasets/*.yaml of a loaders folder; errors go to ``problems``."""
-    lists: dict[str, dict[str, Any]] = {}
-    for name, model in (("journals", JournalRecord), ("sources", SourceRecord)):
+    """Read the venues (journals.yaml and/or venues.yaml), sources.yaml and datasets/*.yaml of a loaders
+    folder; errors go to ``problems``. A file a project does not need may be absent."""
+    lists: dict[str, dict[str, Any]] = {"journals": {}, "sources": {}}
+    for name, file, model in (("journals", "journals", JournalRecord), ("journals", "venues", JournalRecord),
+                              ("sources", "sources", SourceRecord)):
+        path = loaders / f"{file}.yaml"
+        if not path.is_file():
+            continue
         try:
-            lists[name] = load_list(loaders / f"{name}.yaml", model)
+            entries = load_list(path, model)
         except RecordError as exc:
-            problems.append(exc)
-            lists[name] = {}
+            problems.extend(problems_of(exc))
+            continue
+        for entry_id in sorted(set(entries) & set(lists[name])):
+            problems.append(RecordError(str(path), "id", f"venue {entry_id!r} is also in journals.yaml"))
+        lists[name].update(entries)
     return Catalogue(lists["journals"], lists["sources"], load_datasets(loaders / "datasets", problems))
 
 
@@ -80,7 +90,8 @@ def reference_problems(record: PaperRecord, source: str, catalogue: Catalogue, i
             out.append(RecordError(source, path, message))
 
     need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}")
-    need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}")
+    if record.provenance:
+        need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}")
     for i, process in enumerate(record.processes, 1):
         need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}")
     for i, ma in enumerate(record.method_applications, 1):
@@ -115,13 +126,15 @@ def read_corpus(loaders: Path | None = None, index: ConceptIndex | None = None) 
         try:
             record = load_paper(path)
         except RecordError as exc:
-            corpus.problems.append(exc)
+            corpus.problems.extend(problems_of(exc))
             continue
         if path.stem != record.id:
             corpus.problems.append(RecordError(str(path), "id", f"must equal the file name {path.stem!r}"))
-        if record.doi.lower() in seen_doi:
-            corpus.problems.append(RecordError(str(path), "doi", f"DOI {record.doi} is also in {seen_doi[record.doi.lower()]}"))
-        seen_doi[record.doi.lower()] = path
+        if record.doi:
+            doi = normalise_doi(record.doi)
+            if doi in seen_doi:
+                corpus.problems.append(RecordError(str(path), "doi", f"DOI {record.doi} is also in {seen_doi[doi]}"))
+            seen_doi[doi] = path
         corpus.problems.extend(reference_problems(record, str(path), corpus.catalogue, index))
         corpus.papers[path] = record
     return corpus

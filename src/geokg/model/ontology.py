@@ -10,6 +10,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from geokg import resources
+from geokg.errors import ValidationFailed
+from geokg.model.extension import read_extension
 from geokg.model.vocab import GEODM, GKC, SCHEMES, concept_id
 
 
@@ -39,11 +41,27 @@ class ConceptIndex:
 
 
 def read_ontology(paths: list[Path] | None = None) -> Graph:
-    """Parse the ontology file (and any extra Turtle files given) into one graph."""
+    """Parse the ontology files given into one graph; by default GeoKG's ontology with the project's
+    vocabulary extension (see :mod:`geokg.model.extension`).
+
+    :raises ValidationFailed: the extension has problems (each names the file and entry)
+    """
     graph = Graph()
     for path in paths or [resources.ontology_file()]:
         graph.parse(path, format="turtle")
+    extension = resources.vocabulary_file() if paths is None else None
+    if extension is not None:
+        added, problems = read_extension(extension, graph)
+        if problems:
+            raise ValidationFailed(problems)
+        graph += added
     return graph
+
+
+def ontology_files() -> list[Path]:
+    """The files the ontology in use is read from (GeoKG's, then the project's extension)."""
+    extension = resources.vocabulary_file()
+    return [resources.ontology_file(), *([extension] if extension else [])]
 
 
 def concept_index(graph: Graph) -> ConceptIndex:

@@ -8,6 +8,7 @@ the ontology when the record is turned into RDF, see :mod:`geokg.model.to_rdf`).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 from pathlib import Path
@@ -18,8 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from geokg.errors import RecordError
 
-DOI_PATTERN = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"
+#: A DOI as the DOI Handbook (2.2) defines it: "10." and a registrant code (dot-separated digits), "/",
+#: then a suffix of any printable characters. DOIs are case-insensitive: stored as written, compared
+#: through :func:`normalise_doi`.
+DOI_PATTERN = r"^10\.[0-9]+(?:\.[0-9]+)*/[^\s\x00-\x1f\x7f]+$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"
+#: A record id (and its file name): a slug of lower-case letters, digits, dots, hyphens and underscores.
+#: Every character is unreserved in an IRI path, so ``{base}paper/{id}`` needs no escaping, and two
+#: different ids give two different IRIs.
+SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$"
+#: arXiv identifiers: new style (2101.00001, with an optional version) and old style (hep-th/9901001).
+ARXIV_PATTERN = r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$"
+#: A Handle (RFC 3650): naming authority "/" local name.
+HANDLE_PATTERN = r"^[0-9]+(?:\.[0-9A-Za-z]+)*/\S+$"
 SECTION_PATTERN = r"^(2\.[1-3]|3\.[1-4]|4\.(10|[1-9]))$"
 
 ConceptId = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -39,17 +51,78 @@ class _Entry(_Strict):
 
 
 class Text(_Strict):
-    """A statement in English, with its Chinese wording where known."""
+    """A statement in English, with its wording in other languages where known.
+
+    ``zh`` is the language the bundled data has; any other BCP 47 tag (``de``, ``pt-BR``, ``zh-Hant``)
+    may be a key too, checked against the IANA registry.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, str_strip_whitespace=True)
 
     en: NonEmpty
     zh: NonEmpty | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _language_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key in ("en", "zh"):
+                    continue
+                if not isinstance(key, str) or not is_language_tag(key):
+                    raise ValueError(f"unknown field {key!r} (a text's keys are BCP 47 language tags such as en, zh, de)")
+                if not isinstance(value, str) or not value.strip():
+                    raise ValueError(f"the {key!r} text must be non-empty text")
+        return data
 
-class BilingualText(_Strict):
-    """A statement that must exist in both English and Chinese."""
+    def languages(self) -> dict[str, str]:
+        """Every wording by its language tag, English first."""
+        out = {"en": self.en}
+        if self.zh:
+            out["zh"] = self.zh
+        out.update({k: str(v).strip() for k, v in (self.model_extra or {}).items()})
+        return out
 
-    en: NonEmpty
-    zh: NonEmpty
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a valid BCP 47 language tag (``zh-Hans``; not ``en_US`` or ``summry``)."""
+    import langcodes  # imported here: the registry data is read only when a rare tag turns up
+
+    return bool(re.fullmatch(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", tag)) and langcodes.tag_is_valid(tag)
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    """Whether an ISBN-10 or ISBN-13 (hyphens and spaces allowed) has a correct check digit."""
+    digits = re.sub(r"[- ]", "", isbn).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits)) % 10 == 0
+    return False
+
+
+def issn_is_valid(issn: str) -> bool:
+    """Whether an ISSN (NNNN-NNNC) has a correct check digit (ISO 3297)."""
+    if not re.fullmatch(r"\d{4}-\d{3}[\dX]", issn):
+        return False
+    digits = issn.replace("-", "")
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7] == ("X" if check == 10 else str(check))
+
+
+def normalise_doi(doi: str) -> str:
+    """The form two DOIs are compared in: without a resolver prefix, lower-cased (DOIs are case-insensitive).
+
+    >>> normalise_doi("https://doi.org/10.1016/S0012-821X(02)00123-4")
+    '10.1016/s0012-821x(02)00123-4'
+    """
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            doi = doi[len(prefix):]
+    return doi.lower()
 
 
 class MethodApplication(_Strict):
@@ -80,22 +153,34 @@ class Correction(_Strict):
 class Provenance(_Strict):
     """Where the record's facts come from."""
 
-    source: ConceptId = "report-2025"
+    source: ConceptId
+    """A source of the catalogue (``sources.yaml``); a record says where it comes from, nothing is assumed."""
     appendix_row: Annotated[int, Field(ge=1)] | None = None
     corrections: list[Correction] = []
 
 
 class PaperRecord(_Strict):
-    """A curated paper record (``loaders/records/<id>.yaml``)."""
+    """A curated paper record (``loaders/records/<id>.yaml``).
 
-    id: Annotated[str, Field(pattern=ID_PATTERN)]
-    doi: Annotated[str, Field(pattern=DOI_PATTERN)]
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
-    title: BilingualText
+    A paper is identified by its DOI or, without one, by an arXiv id, an ISBN, a Handle or a URL.
+    """
+
+    id: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    doi: Annotated[str, Field(pattern=DOI_PATTERN)] | None = None
+    arxiv: Annotated[str, Field(pattern=ARXIV_PATTERN)] | None = None
+    isbn: NonEmpty | None = None
+    handle: Annotated[str, Field(pattern=HANDLE_PATTERN)] | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    title: Text
+    authors: list[NonEmpty] = Field(default_factory=list)
+    """Authors in the order the paper gives them (``Family, Given``)."""
+    keywords: list[NonEmpty] = Field(default_factory=list)
     journal: ConceptId
     published: dt.date | None = None
+    year: Annotated[int, Field(ge=1000, le=2999)] | None = None
+    """The publication year, when the full date is not known (a BibTeX entry often has only the year)."""
     summary: Text
-    research_question: Text
+    research_question: Text | None = None
     processes: Annotated[list[ConceptId], Field(min_length=1)]
     method_applications: Annotated[list[MethodApplication], Field(min_length=1)]
     findings: Annotated[list[Text], Field(min_length=1)]
@@ -107,7 +192,14 @@ class PaperRecord(_Strict):
     """Units of the geologic time scale the paper studies (concepts of the geologic-time scheme)."""
     bodies: Annotated[list[ConceptId], Field(min_length=1)] = ["earth"]
     """Planetary bodies the paper studies (concepts of the body scheme); Earth unless stated."""
-    provenance: Provenance
+    provenance: Provenance | None = None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn_checksum(cls, value: str | None) -> str | None:
+        if value is not None and not isbn_is_valid(value):
+            raise ValueError(f"{value!r} is not an ISBN-10 or ISBN-13 with a correct check digit")
+        return value
 
     @field_validator("published", mode="before")
     @classmethod
@@ -117,10 +209,21 @@ class PaperRecord(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _id_matches_doi(self) -> PaperRecord:
-        if self.id != paper_id_from_doi(self.doi):
-            raise ValueError(f"id {self.id!r} must be the DOI suffix {paper_id_from_doi(self.doi)!r}")
+    def _year_agrees(self) -> PaperRecord:
+        if self.year is not None and self.published is not None and self.published.year != self.year:
+            raise ValueError(f"year {self.year} differs from the year of published ({self.published}); give one of them")
         return self
+
+    @model_validator(mode="after")
+    def _identified(self) -> PaperRecord:
+        if not (self.doi or self.arxiv or self.isbn or self.handle or self.url):
+            raise ValueError("needs an identifier: doi, or without one arxiv, isbn, handle or url")
+        return self
+
+    @property
+    def identifier(self) -> str:
+        """What identifies the paper to people and in URLs: its DOI, else the record id."""
+        return self.doi or self.id
 
     @field_validator("report_positions")
     @classmethod
@@ -173,12 +276,22 @@ class DatasetRecord(_Strict):
 
 
 class JournalRecord(_Entry):
-    """A journal of the catalogue (``loaders/journals.yaml``)."""
+    """A venue of the catalogue (``loaders/journals.yaml``, a project's ``venues.yaml``): a journal,
+    proceedings or a book series, identified by ISSN (check digit validated) and/or name."""
 
     id: ConceptId
     name: NonEmpty
-    issn: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[\dX]$")]
-    publisher: NonEmpty
+    issn: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[\dX]$")] | None = None
+    eissn: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[\dX]$")] | None = None
+    publisher: NonEmpty | None = None
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+    @field_validator("issn", "eissn")
+    @classmethod
+    def _issn_checksum(cls, value: str | None) -> str | None:
+        if value is not None and not issn_is_valid(value):
+            raise ValueError(f"{value!r} is an ISSN whose check digit is wrong")
+        return value
 
 
 class SourceRecord(_Entry):
@@ -191,12 +304,20 @@ class SourceRecord(_Entry):
 
 
 def paper_id_from_doi(doi: str) -> str:
-    """Return the local id of a paper: the DOI suffix, lower-cased.
+    """Propose a record id for a DOI: its suffix as a slug (the bundled records' ids).
 
     >>> paper_id_from_doi("10.1038/s41561-024-01517-y")
     's41561-024-01517-y'
+    >>> paper_id_from_doi("10.1016/S0012-821X(02)00123-4")
+    's0012-821x-02-00123-4'
     """
-    return doi.split("/", 1)[1].lower()
+    return slug(doi.split("/", 1)[1])
+
+
+def slug(text: str, fallback: str = "paper") -> str:
+    """A record id from any text: lower-case letters and digits, other runs of characters become one hyphen."""
+    out = re.sub(r"[^a-z0-9._]+", "-", text.lower()).strip("-._")
+    return out or fallback
 
 
 def read_yaml(path: Path) -> Any:
@@ -267,22 +388,46 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 M = TypeVar("M", bound="_Strict")
 
 
-def _parse(model: type[M], data: Any, source: str) -> M:
+class RecordErrors(RecordError):
+    """Every problem of one record file at once: reads as the first, lists all in ``problems``."""
+
+    def __init__(self, problems: list[RecordError]) -> None:
+        first = problems[0]
+        super().__init__(first.source, first.field, first.message)
+        self.problems = problems
+
+
+def problems_of(exc: RecordError) -> list[RecordError]:
+    """The problems an error stands for (all of them for :class:`RecordErrors`)."""
+    return list(getattr(exc, "problems", [exc]))
+
+
+def errors_of(model: type[_Strict], data: Any, source: str) -> list[RecordError]:
+    """Every way ``data`` does not fit ``model``, each naming its field (empty: it fits)."""
     if data is None:
-        raise RecordError(source, "", "file is empty")
+        return [RecordError(source, "", "file is empty")]
     if not isinstance(data, dict):
-        raise RecordError(source, "", f"expected a mapping of fields, got {type(data).__name__}")
+        return [RecordError(source, "", f"expected a mapping of fields, got {type(data).__name__}")]
     try:
-        return model.model_validate(data)
+        model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise RecordError(source, _field_path(first["loc"]), _message(first)) from None
+        return [RecordError(source, _field_path(e["loc"]), _message(e)) for e in exc.errors()]
+    return []
+
+
+def _parse(model: type[M], data: Any, source: str) -> M:
+    problems = errors_of(model, data, source)
+    if problems:
+        raise RecordErrors(problems)
+    return model.model_validate(data)
 
 
 #: What a pattern-checked field must look like, in a curator's words.
 _FORMS = {
-    "doi": "is not a DOI of the form 10.NNNN/suffix",
-    "id": "must be lower-case letters, digits, dots and hyphens",
+    "doi": "is not a DOI of the form 10.NNNN/suffix (written without https://doi.org/ or doi:)",
+    "id": "must be a slug: lower-case letters, digits, dots, hyphens and underscores",
+    "arxiv": "is not an arXiv identifier (2101.00001 or hep-th/9901001, optionally with a version)",
+    "handle": "is not a Handle (naming authority/local name)",
     "url": "is not an http(s) URL",
     "report_sections": "is not a report section (2.1-2.3, 3.1-3.4, 4.1-4.10)",
     "report_positions": "is not a report section (2.1-2.3, 3.1-3.4, 4.1-4.10)",
@@ -294,7 +439,8 @@ def _message(error: Any) -> str:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     names = [part for part in loc if isinstance(part, str)]
     if kind == "extra_forbidden":
-        return "unknown field"
+        close = difflib.get_close_matches(str(loc[-1]), sorted(_field_names()), n=1, cutoff=0.7)
+        return f"unknown field {loc[-1]!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
     if kind == "missing":
         return "required field is missing"
     if kind == "string_pattern_mismatch":
@@ -317,6 +463,11 @@ def _message(error: Any) -> str:
     return re.sub(r"^Value error, ", "", error["msg"])
 
 
+def _field_names() -> set[str]:
+    """Every field name of the record models, for "did you mean" hints."""
+    return {name for model in _Strict.__subclasses__() for name in model.model_fields} | set(PaperRecord.model_fields)
+
+
 def parse_paper(data: Any, source: str) -> PaperRecord:
     """Validate a paper record's data against the record model."""
     return _parse(PaperRecord, data, source)
@@ -337,7 +488,7 @@ def load_datasets(folder: Path, problems: list[RecordError]) -> dict[str, Datase
         try:
             record: DatasetRecord = _parse(DatasetRecord, read_yaml(path), str(path))
         except RecordError as exc:
-            problems.append(exc)
+            problems.extend(problems_of(exc))
             continue
         if record.id != path.stem:
             problems.append(RecordError(str(path), "id", f"must equal the file name {path.stem!r}"))
@@ -355,11 +506,18 @@ def load_list(path: Path, model: type[E]) -> dict[str, E]:
     if not isinstance(data, list):
         raise RecordError(str(path), "", "expected a list of entries")
     out: dict[str, E] = {}
+    problems: list[RecordError] = []
     for i, item in enumerate(data, 1):
-        entry = _parse(model, item, f"{path}[{i}]")
+        found = errors_of(model, item, f"{path}[{i}]")
+        if found:
+            problems.extend(found)
+            continue
+        entry = model.model_validate(item)
         if entry.id in out:
-            raise RecordError(str(path), f"[{i}].id", f"duplicate id {entry.id!r}")
+            problems.append(RecordError(str(path), f"[{i}].id", f"duplicate id {entry.id!r}"))
         out[entry.id] = entry
+    if problems:
+        raise RecordErrors(problems)
     return out
 
 

@@ -5,20 +5,30 @@ a paper's parts are hash IRIs: ``#question``, ``#ma-1``, ``#finding-1``, ``#corr
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV
 
 from geokg.model.corpus import Catalogue
 from geokg.model.ontology import ConceptIndex, derived_categories
-from geokg.model.records import BilingualText, PaperRecord, Text
+from geokg.model.records import PaperRecord, Text, normalise_doi
 from geokg.model.vocab import FABIO, GEODM, GKC, PRISM, Iris
 
+#: Characters kept as they are when a DOI or Handle goes into a resolver IRI's path (RFC 3987 iunreserved
+#: and sub-delims, and "/" and ":"); anything else, such as a space, "#", "<" or "%", is percent-encoded.
+_PATH_SAFE = "/:;()!$&'*+,=@~-._"
 
-def _add_text(graph: Graph, subject: URIRef, predicate: URIRef, text: Text | BilingualText) -> None:
-    graph.add((subject, predicate, Literal(text.en, lang="en")))
-    if text.zh:
-        graph.add((subject, predicate, Literal(text.zh, lang="zh")))
+
+def doi_link(doi: str) -> URIRef:
+    """The resolver IRI of a DOI, of its normalised (lower-case) form: DOIs are case-insensitive, so two
+    spellings of one DOI give one IRI, which the store looks up through its index (see ``doi_taken``)."""
+    return URIRef("https://doi.org/" + quote(normalise_doi(doi), safe=_PATH_SAFE))
+
+
+def _add_text(graph: Graph, subject: URIRef, predicate: URIRef, text: Text) -> None:
+    for lang, wording in text.languages().items():
+        graph.add((subject, predicate, Literal(wording, lang=lang)))
 
 
 def paper_graph(
@@ -33,20 +43,42 @@ def paper_graph(
     paper = iris.paper(record.id)
     g.add((paper, RDF.type, GEODM.Paper))
     g.add((paper, DCTERMS.identifier, Literal(record.id)))
-    g.add((paper, PRISM.doi, Literal(record.doi)))
-    g.add((paper, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
-    g.add((paper, RDFS.seeAlso, URIRef(f"https://doi.org/{record.doi}")))
+    # Identifiers besides the DOI resolve through their registries (the IRI-unsafe characters escaped).
+    if record.doi:
+        g.add((paper, PRISM.doi, Literal(record.doi)))
+        g.add((paper, RDFS.seeAlso, doi_link(record.doi)))
+    if record.arxiv:
+        g.add((paper, FABIO.hasArXivId, Literal(record.arxiv)))
+        g.add((paper, RDFS.seeAlso, URIRef("https://arxiv.org/abs/" + record.arxiv)))
+    if record.isbn:
+        g.add((paper, PRISM.isbn, Literal(record.isbn)))
+    if record.handle:
+        g.add((paper, FABIO.hasHandle, Literal(record.handle)))
+        g.add((paper, RDFS.seeAlso, URIRef("https://hdl.handle.net/" + quote(record.handle, safe=_PATH_SAFE))))
+    if record.url:
+        g.add((paper, FABIO.hasURL, Literal(record.url, datatype=XSD.anyURI)))
     _add_text(g, paper, DCTERMS.title, record.title)
     g.add((paper, RDFS.label, Literal(record.title.en, lang="en")))
+    if record.authors:  # an rdf:Seq keeps the authors' order
+        authors = URIRef(f"{paper}#authors")
+        g.add((paper, DCTERMS.creator, authors))
+        g.add((authors, RDF.type, RDF.Seq))
+        for i, name in enumerate(record.authors, 1):
+            g.add((authors, RDF[f"_{i}"], Literal(name)))
+    for keyword in record.keywords:
+        g.add((paper, DCTERMS.subject, Literal(keyword)))
     if record.published:
         g.add((paper, DCTERMS.issued, Literal(record.published.isoformat(), datatype=XSD.date)))
+    elif record.year:
+        g.add((paper, DCTERMS.issued, Literal(f"{record.year:04d}", datatype=XSD.gYear)))
     g.add((paper, GEODM.publishedIn, iris.journal(record.journal)))
     _add_text(g, paper, GEODM.summary, record.summary)
 
-    question = URIRef(f"{paper}#question")
-    g.add((paper, GEODM.addresses, question))
-    g.add((question, RDF.type, GEODM.ResearchQuestion))
-    _add_text(g, question, GEODM.text, record.research_question)
+    if record.research_question:
+        question = URIRef(f"{paper}#question")
+        g.add((paper, GEODM.addresses, question))
+        g.add((question, RDF.type, GEODM.ResearchQuestion))
+        _add_text(g, question, GEODM.text, record.research_question)
 
     for process in record.processes:
         g.add((paper, GEODM.studiesProcess, GKC[process]))
@@ -98,10 +130,11 @@ def paper_graph(
         g.add((paper, GEODM.derivedCategory, GKC[category]))
 
     prov = record.provenance
-    g.add((paper, PROV.wasDerivedFrom, iris.source(prov.source)))
-    if prov.appendix_row:
+    if prov:
+        g.add((paper, PROV.wasDerivedFrom, iris.source(prov.source)))
+    if prov and prov.appendix_row:
         g.add((paper, GEODM.reportRow, Literal(prov.appendix_row)))
-    for i, correction in enumerate(prov.corrections, 1):
+    for i, correction in enumerate(prov.corrections if prov else [], 1):
         node = URIRef(f"{paper}#correction-{i}")
         g.add((paper, GEODM.hasCorrection, node))
         g.add((node, RDF.type, GEODM.Correction))
@@ -109,7 +142,8 @@ def paper_graph(
         g.add((node, GEODM.text, Literal(correction.note, lang="en")))
     graph_iri = iris.paper_graph(record.id)
     g.add((graph_iri, RDF.type, PROV.Entity))
-    g.add((graph_iri, PROV.wasDerivedFrom, iris.source(prov.source)))
+    if prov:
+        g.add((graph_iri, PROV.wasDerivedFrom, iris.source(prov.source)))
     g.add((graph_iri, DCTERMS.source, Literal(f"loaders/records/{record.id}.yaml")))
     if checksum:
         g.add((graph_iri, GEODM.recordChecksum, Literal(checksum)))
@@ -124,8 +158,13 @@ def catalogue_graph(catalogue: Catalogue, iris: Iris) -> Graph:
         g.add((node, RDF.type, GEODM.Journal))
         g.add((node, DCTERMS.title, Literal(j.name)))
         g.add((node, RDFS.label, Literal(j.name)))
-        g.add((node, PRISM.issn, Literal(j.issn)))
-        g.add((node, DCTERMS.publisher, Literal(j.publisher)))
+        for issn in (j.issn, j.eissn):
+            if issn:
+                g.add((node, PRISM.issn if issn == j.issn else PRISM.eIssn, Literal(issn)))
+        if j.publisher:
+            g.add((node, DCTERMS.publisher, Literal(j.publisher)))
+        if j.url:
+            g.add((node, FABIO.hasURL, Literal(j.url, datatype=XSD.anyURI)))
     for s in catalogue.sources.values():
         node = iris.source(s.id)
         g.add((node, RDF.type, PROV.Entity))

@@ -137,8 +137,9 @@ class Iris:
 
     - paper ``{base}paper/{id}``; its parts are hash IRIs: ``#question``, ``#ma-1``, ``#finding-1``, ``#correction-1``
     - dataset ``{base}dataset/{id}``, journal ``{base}journal/{id}``, source ``{base}source/{id}``
-    - graphs ``{base}graph/paper/{id}``, ``{base}graph/catalogue``, ``{base}graph/mappings``;
-      the ontology graph is the ontology IRI
+    - graphs ``{base}graph/paper/{id}``, ``{base}graph/catalogue``, ``{base}graph/mappings``,
+      ``{base}graph/release`` (the loaded release's description); the ontology graph is the ontology IRI
+    - a release ``{base}release/{version}``, its files ``{base}release/{version}/{file}``
     """
 
     base: str = DEFAULT_BASE
@@ -172,6 +173,14 @@ class Iris:
     @property
     def mappings_graph(self) -> URIRef:
         return self._ns()["graph/mappings"]
+
+    @property
+    def release_graph(self) -> URIRef:
+        """The graph holding the description (VoID + DCAT) of the release a store was loaded from."""
+        return self._ns()["graph/release"]
+
+    def release(self, version: str) -> URIRef:
+        return self._ns()[f"release/{version}"]
 
     @property
     def paper_graph_prefix(self) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDFS, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from geokg.errors import NotFound
@@ -19,13 +19,13 @@ from geokg.read.context import Reader
 from geokg.store.sparql import iri, literal
 
 #: A paper in a list: what every list of papers returns for each paper (SPARQL, needs ?paper).
-SUMMARY_PATTERN = """?paper prism:doi ?doi ; dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .
-    FILTER(LANG(?title) = "en") OPTIONAL { ?paper dcterms:issued ?issued }"""
+SUMMARY_PATTERN = """?paper dcterms:title ?title ; geodm:publishedIn/dcterms:title ?journal .
+    FILTER(LANG(?title) = "en") OPTIONAL { ?paper prism:doi ?doi } OPTIONAL { ?paper dcterms:issued ?issued }"""
 
 
 def summary(row: Mapping[str, Any], text: str | None = None) -> dict[str, Any]:
     """A paper in a list, from a row of the side index (with a snippet showing why it matched ``text``)."""
-    out = {"doi": row["doi"], "iri": row["iri"], "title": row["title"], "issued": row["issued"], "journal": row["journal"],
+    out = {"doi": row["doi"] or "", "identifier": identifier(row["doi"], row["iri"]), "iri": row["iri"], "title": row["title"], "issued": row["issued"], "journal": row["journal"],
            "titles": json.loads(row["titles"])}
     if text:
         parts = json.loads(row["texts"])
@@ -46,12 +46,19 @@ def papers_using(reader: Reader, cid: str, page: int = 1, per_page: int = 50) ->
     return found.total, [summary(r) for r in found.rows]
 
 
-def paper_for_doi(reader: Reader, doi: str) -> tuple[str, str]:
-    """The paper with a DOI (compared ignoring case) and its named graph.
+def identifier(doi: str | None, paper_iri: str) -> str:
+    """What names a paper in URLs and lists: its DOI, else its record id (the last segment of its IRI)."""
+    return doi or paper_iri.rsplit("/", 1)[-1]
 
-    :raises NotFound: no paper has that DOI
+
+def paper_for_doi(reader: Reader, doi: str) -> tuple[str, str]:
+    """The paper with a DOI (compared ignoring case), or a paper without one by its record id, and its named graph.
+
+    :raises NotFound: no paper has that DOI or id
     """
-    row = reader.index.by_doi(doi)
+    row = reader.index.by_doi(doi) if doi.startswith(("10.", "doi:", "http")) else None
+    if row is None and "/" not in doi:
+        row = reader.index.by_iri(str(reader.iris.paper(doi)))
     if row is not None:
         return row["iri"], row["graph"]
     # Not in the index (a store written around GeoKG): ask the store.
@@ -232,10 +239,18 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
     return {
         "iri": str(paper),
         "doi": _text(g, paper, PRISM.doi),
+        "identifier": identifier(_text(g, paper, PRISM.doi), str(paper)),
+        "arxiv": _text(g, paper, FABIO.hasArXivId),
+        "isbn": _text(g, paper, PRISM.isbn),
+        "handle": _text(g, paper, FABIO.hasHandle),
+        "links": sorted(str(o) for o in g.objects(paper, RDFS.seeAlso)),
         "url": _text(g, paper, FABIO.hasURL),
         "title": _texts(g, paper, DCTERMS.title),
+        "authors": _sequence(g, g.value(paper, DCTERMS.creator)),
+        "keywords": sorted(str(k) for k in g.objects(paper, DCTERMS.subject)),
         "journal": str(journal).rsplit("/", 1)[-1] if journal else None,
         "issued": _text(g, paper, DCTERMS.issued),
+        "year": int(str(issued)[:4]) if (issued := _text(g, paper, DCTERMS.issued)) and str(issued)[:4].isdigit() else None,
         "summary": _texts(g, paper, GEODM.summary),
         "research_question": _texts(g, question, GEODM.text) if question else {},
         "method_applications": applications,
@@ -259,6 +274,19 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
                             for c in sorted_nodes(paper, GEODM.hasCorrection)],
         },
     }
+
+
+def _sequence(g: _Triples, node: str | None) -> list[str]:
+    """The members of an rdf:Seq in order (rdf:_1, rdf:_2, …)."""
+    if node is None:
+        return []
+    members = []
+    for i in range(1, 10_000):
+        found = g.value(node, RDF[f"_{i}"])
+        if found is None:
+            break
+        members.append(str(found))
+    return members
 
 
 COMPARE_COLUMNS = ("doi", "title", "journal", "issued", "question", "methods", "datasets", "processes", "findings")

@@ -99,8 +99,11 @@ def _catalogue(folder: str) -> dict[str, Question]:
 
 
 def questions(folder: Path | None = None) -> dict[str, Question]:
-    """All named questions of a folder (default: the bundled ``queries/``), by name."""
-    return _catalogue(str(folder or resources.queries_dir()))
+    """All named questions of a folder (default: GeoKG's ``queries/`` and the project's own), by name."""
+    if folder is not None:
+        return _catalogue(str(folder))
+    project = resources.project_queries_dir()
+    return {**_catalogue(str(resources.queries_dir())), **(_catalogue(str(project)) if project else {})}
 
 
 def _term(param: Param, value: str, index: ConceptIndex, iris: Iris) -> str:

@@ -25,15 +25,19 @@ class ManagedStore:
     :param location: the store folder
     :param timeout: seconds a query may run
     :param memory_limit: cap of the engine's resident memory, in bytes (0: none)
+    :param isolated: the engine is reachable only through GeoKG (see :mod:`geokg.store.sandbox`)
+    :param allowlist: SERVICE endpoints the isolated engine may reach
     """
 
-    def __init__(self, location: str, *, timeout: float, memory_limit: int = 0) -> None:
-        self.engine = ManagedOxigraph(location, timeout=timeout, memory_limit=memory_limit)
+    def __init__(self, location: str, *, timeout: float, memory_limit: int = 0, isolated: bool = True,
+                 allowlist: list[str] | None = None) -> None:
+        self.engine = ManagedOxigraph(location, timeout=timeout, memory_limit=memory_limit, isolated=isolated,
+                                      allowlist=allowlist)
         self.engine.start()
         # The client waits a little longer than the engine's own limit, so that the engine cancels
         # what it can; a query it fails to stop (some plans ignore its limit) is then killed.
         self.timeout = timeout + 2
-        self.client = RemoteStore(self.engine.url, timeout=self.timeout)
+        self.client = RemoteStore(self.engine.url, timeout=self.timeout, http=self.engine.client(self.timeout))
 
     def _guarded(self, run: Callable[[], T]) -> T:
         generation = self.engine.generation

@@ -12,18 +12,26 @@ def _embedded(settings: Settings, served: bool, create: bool) -> Store:
     if served:
         from geokg.store.managed import ManagedStore
 
-        return ManagedStore(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20)
+        return ManagedStore(settings.store, timeout=settings.query_timeout, memory_limit=settings.engine_memory_mb * 2**20,
+                            isolated=settings.engine_isolation, allowlist=settings.service_allowlist)
     from geokg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.store or None, create=create)
 
 
 def _remote(settings: Settings, served: bool, create: bool) -> Store:
-    from geokg.store.remote import RemoteStore
+    from geokg.store.adapters import adapter
+    from geokg.store.remote import RemoteStore, http_auth
 
-    if not settings.store:
-        raise ValueError("the sparql backend needs the server's base URL (GEOKG_STORE)")
-    return RemoteStore(settings.store, timeout=max(settings.query_timeout * 2, 60.0))
+    if not settings.store or "://" not in settings.store:
+        raise ValueError(f"the sparql backend needs the server's base URL (GEOKG_STORE), not {settings.store!r}")
+    engine = adapter(settings.engine)
+    auth = http_auth(engine.auth_scheme, settings.store_user, settings.store_password)
+    endpoints = engine.endpoints(settings.store, query=settings.query_endpoint, update=settings.update_endpoint,
+                                 graph_store=settings.graph_store_endpoint, union_graph=settings.union_graph,
+                                 authenticated=auth is not None)
+    return RemoteStore(settings.store, timeout=max(settings.query_timeout * 2, 60.0), adapter=engine,
+                       endpoints=endpoints, auth=auth)
 
 
 #: Backends by name (settings, CLI choices).

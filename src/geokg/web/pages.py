@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from geokg import __version__
-from geokg.errors import InvalidInput
+from geokg.errors import GeoKGError, InvalidInput
 from geokg.model.vocab import GKC, SCHEME, SCHEMES
 from geokg.read import concepts
 from geokg.read.context import Reader
-from geokg.read.papers import compare, paper_details
+from geokg.read.papers import compare, identifier, paper_details
+from geokg.read.release import UNRELEASED, release_label
 from geokg.read.stats import counts
 from geokg.web.i18n import COOKIE, LANGUAGES, label, language, translator
 from geokg.web.localise import journal_names, localise
@@ -41,12 +42,22 @@ def render(request: Request, template: str, status: int = 200, lang: str | None 
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "label": lambda item: label(item, lang), "version": __version__,
+        "release": _release(request, lang),
         "switch": {code: "/language?" + urlencode({"lang": code, "next": here}) for code in LANGUAGES},
         "base_iri": reader_of(request).iris.base, "concept_ns": str(GKC),
         "journal_name": lambda j: journal_names(request).get(j, j), **context,
     }, status_code=status)
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
+
+
+def _release(request: Request, lang: str) -> str:
+    """The data release served, for the footer; "" when the store cannot tell (an error page)."""
+    try:
+        text = release_label(reader_of(request).store, reader_of(request).iris)
+    except (GeoKGError, AttributeError):  # AttributeError: the app has not started (no store yet)
+        return ""
+    return translator(lang)("footer.unreleased") if text == UNRELEASED else text
 
 
 @router.get("/language")
@@ -78,9 +89,9 @@ PICK_LIMIT = 100
 def _paper_choices(reader: Reader, chosen: list[str], q: str = "") -> list[dict[str, Any]]:
     """The newest papers (or those matching ``q``), and the chosen ones wherever they are."""
     found = reader.index.search([], text=q or None, sort="relevance" if q else "newest", limit=PICK_LIMIT + 1).rows
-    picked = [row for d in chosen if (row := reader.index.by_doi(d)) is not None]
-    return [*({"doi": p["doi"], "title": p["title"], "issued": p.get("issued"), "titles": json.loads(p["titles"])} for p in found),
-            *({"doi": r["doi"], "title": r["title"], "issued": r["issued"], "titles": json.loads(r["titles"])} for r in picked)]
+    picked: list[Any] = [row for d in chosen if (row := reader.index.by_doi(d) or reader.index.by_iri(str(reader.iris.paper(d)))) is not None]
+    return [{"doi": r["doi"], "identifier": identifier(r["doi"], r["iri"]), "title": r["title"], "issued": r["issued"],
+             "titles": json.loads(r["titles"])} for r in [*found, *picked]]  # search rows and index rows alike
 
 
 def _shared(papers: list[dict[str, Any]], ids: Any) -> set[str]:
@@ -99,9 +110,9 @@ def comparison(request: Request, doi: Annotated[list[str], Query(max_length=10)]
         "processes": _shared(papers, lambda p: [x["id"] for x in p["processes"]]),
     } if len(papers) >= 2 else {"methods": set(), "datasets": set(), "processes": set()}
     query = urlencode([("doi", d) for d in doi])
-    unique = list({c["doi"]: c for c in _paper_choices(reader, doi)}.values())
-    others = [c for c in unique if c["doi"] not in doi]
-    choices = localise(request, [c for c in unique if c["doi"] in doi or c in others[:PICK_LIMIT]], language(request))
+    unique = list({c["identifier"]: c for c in _paper_choices(reader, doi)}.values())
+    others = [c for c in unique if c["identifier"] not in doi]
+    choices = localise(request, [c for c in unique if c["identifier"] in doi or c in others[:PICK_LIMIT]], language(request))
     return render(request, "compare.html", papers=papers, shared=shared, choices=choices, chosen=set(doi),
                   more_choices=len(others) > PICK_LIMIT,
                   csv_href=f"/compare?{query}&format=csv", json_href=f"/compare?{query}")

@@ -15,6 +15,8 @@ from geokg.api.negotiation import GRAPH_TYPES, RESULT_TYPES, choose, content_typ
 from geokg.api.service_description import service_description
 from geokg.api.writes import apply_update
 from geokg.errors import ProtocolError, QueryTimeout, StoreUnavailable
+from geokg.model.vocab import Iris
+from geokg.read.release import loaded_release
 from geokg.settings import Settings
 from geokg.store import Store
 from geokg.store.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
@@ -82,7 +84,9 @@ def sparql_get(
     if query is None:
         if "update" in request.query_params:
             raise ProtocolError(400, "SPARQL Update must be sent by POST")
-        return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings)
+        release = loaded_release(store, Iris(settings.base_iri))
+        return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings, release,
+                                   str(request.url_for("well_known_void")))
     return run_query(request, store, settings, query, default_graph_uri or [], named_graph_uri or [])
 
 

@@ -3,11 +3,12 @@
 Chinese has no spaces, and a Latin word glued to Chinese ("使用bootstrap进行") is no word boundary
 to a regular expression (both are ``\\w``). Splitting the text at script changes first and handing
 each run to the segmenter made for it gives tokens with exact character offsets, whatever the mix.
-The same tokens feed the annotator's phrase matcher and can feed question parsing (``/ask``).
+The same tokens feed the annotator's phrase matcher and the question parser of ``/ask``.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -40,6 +41,11 @@ class Token:
     @property
     def norm(self) -> str:
         return normal_form(self.text)
+
+    @property
+    def han(self) -> bool:
+        """A Chinese word (or Chinese punctuation)."""
+        return bool(_IS_HAN.match(self.text))
 
 
 class Segmenter:
@@ -78,6 +84,17 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """The words of ``text`` as strings (what a question parser needs)."""
         return [t.text for t in self.tokens(text)]
+
+    def separated(self, text: str) -> str:
+        """``text`` with a space wherever a Latin word touches a Chinese one, so that word-boundary
+        matching sees both: "使用bootstrap进行" → "使用 bootstrap 进行". Nothing else changes."""
+        out, last = [], 0
+        tokens = self.tokens(text)
+        for left, right in itertools.pairwise(tokens):
+            if left.end == right.start and left.han != right.han:
+                out += [text[last : left.end], " "]
+                last = left.end
+        return "".join([*out, text[last:]])
 
 
 _BRITISH = re.compile(r"is(ation|ing|ed|e)$")

@@ -145,3 +145,24 @@ def test_filter_counts_count_the_matched_papers(index: SideIndex, keys: list[str
             if f"{facet}:" in expected:
                 expected[f"{facet}:"][value] = expected[f"{facet}:"].get(value, 0) + 1
     assert index.facet_counts(list(expected), keys, text=text) == expected
+
+
+def test_kept_answers_change_when_the_index_does(loaded_store: EmbeddedStore, tmp_path: pytest.TempPathFactory) -> None:
+    """Totals and filter counts are kept until the index changes, by this process or any other."""
+    from pathlib import Path
+
+    graphs = _graphs(loaded_store)
+    ctx = context_of(loaded_store)
+    path = Path(str(tmp_path)) / "index.sqlite"
+    reader, writer = SideIndex(path), SideIndex(path)  # two connections, as a server and a loader would have
+    update(writer, ctx, graphs)
+    family = ["method:statistics-regression", "section:statistics-regression", "derived_section:statistics-regression"]
+    before = reader.search([], any_keys=family).total
+    filters = reader.facet_counts(["journal:"], ["method:statistics-regression"])
+    holding = [r["graph"] for r in reader.search(["method:statistics-regression"], limit=3).rows]
+    update(writer, ctx, dict.fromkeys(holding))  # another connection drops three papers
+    assert reader.search([], any_keys=family).total == before - 3
+    assert sum(reader.facet_counts(["journal:"], ["method:statistics-regression"])["journal:"].values()) == \
+        sum(filters["journal:"].values()) - 3
+    update(reader, ctx, {g: graphs[g] for g in holding})  # and this one writes them again
+    assert reader.search([], any_keys=family).total == before

@@ -12,8 +12,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -80,6 +80,9 @@ class SideIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._generation = 0
+        self._memo: OrderedDict[tuple[int, str, tuple[Any, ...]], Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self._keep = self._connect()  # an in-memory database lives as long as one connection does
         with self._keep:
             self._keep.executescript(_SCHEMA)
@@ -126,6 +129,8 @@ class SideIndex:
                     db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
+                with self._memo_lock:
+                    self._generation += 1
             finally:
                 DEADLINE.reset(unlimited)
 
@@ -283,7 +288,39 @@ class SideIndex:
             f"WHERE p.id IN ({', '.join('?' * len(ids))})", ids)} if ids else {}
         return Page(total, [rows[i] for i in ids if i in rows])
 
+    def _generation_now(self) -> int:
+        """A number that changes whenever the index does: a write here, or a commit by any other
+        connection or process (which changes this thread's connection's ``data_version``)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        with self._memo_lock:
+            if getattr(self._local, "data_version", version) != version:
+                self._generation += 1
+            self._local.data_version = version
+            return self._generation
+
+    def memoised(self, name: str, args: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the index changes (so until the store does: they are written
+        together): the totals and filter counts of large result sets (a family with most papers under
+        it) cost a scan of their keys, and are asked for again."""
+        key = (self._generation_now(), name, args)
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
     def _total(self, found: _Matching) -> int:
+        if found.any_keys is None and found.years is None and found.match is None and len(found.keys) <= 1:
+            return self._count_total(found)  # a kept count: nothing to keep
+        return int(self.memoised("total", (tuple(found.keys), tuple(found.any_keys or ()), found.any_keys is None, found.years, found.match),
+                                  lambda: self._count_total(found)))
+
+    def _count_total(self, found: _Matching) -> int:
         """How many papers a search matches: a kept count when it is one key, else counted from the
         most selective condition."""
         if found.years is None and found.any_keys is None:
@@ -310,6 +347,13 @@ class SideIndex:
                      text: str | None = None, any_words: bool = False) -> dict[str, dict[str, int]]:
         """For the papers a search matches: how many hold each key starting with each prefix (for filters
         with counts). Without any condition these are the kept counts."""
+        found: dict[str, dict[str, int]] = self.memoised(
+            "facets", (tuple(prefixes), tuple(all_keys), year_from, year_to, text, any_words),
+            lambda: self._facet_counts(prefixes, all_keys, year_from, year_to, text, any_words))
+        return {prefix: dict(values) for prefix, values in found.items()}
+
+    def _facet_counts(self, prefixes: list[str], all_keys: list[str], year_from: int | None, year_to: int | None,
+                      text: str | None, any_words: bool) -> dict[str, dict[str, int]]:
         if not all_keys and year_from is None and year_to is None and not text:
             return {prefix: self.counts(prefix) for prefix in prefixes}
         found = self._matching(all_keys, None, year_from, year_to, text, any_words)
@@ -334,6 +378,9 @@ class SideIndex:
 
     def year_counts(self, all_keys: list[str], *, text: str | None = None, any_words: bool = False) -> dict[int, int]:
         """Papers per year among those a search (without its years) matches."""
+        return dict(self.memoised("years", (tuple(all_keys), text, any_words), lambda: self._year_counts(all_keys, text, any_words)))
+
+    def _year_counts(self, all_keys: list[str], text: str | None, any_words: bool) -> dict[int, int]:
         if not all_keys and not text:
             return {int(y): n for y, n in self.counts("year:").items()}
         found = self._matching(all_keys, None, None, None, text, any_words)
@@ -370,6 +417,10 @@ class SideIndex:
         return _Matching(keys, any_keys, years, match, driver, sizes[driver] if driver is not None else self.count("papers"))
 
 
+#: How many totals and filter counts the index keeps until it changes.
+MEMO_SIZE = 512
+
+
 def walks(needed: int, papers: int, total: int, driver_size: int) -> bool:
     """Whether a newest-first page walks the papers in order, keeping those that match (about
     ``needed`` × papers ÷ matches steps), rather than finding every match from the most selective
@@ -401,8 +452,9 @@ class _Matching:
             part: tuple[str, list[str | int]] = ("p.id IN (SELECT rowid FROM text WHERE text MATCH ?)", [self.match])
             parts.insert(0 if self.driver == "" else len(parts), part)
         if self.any_keys is not None:
-            parts.append((f"p.id IN (SELECT paper FROM keys WHERE key IN ({', '.join('?' * len(self.any_keys)) or 'NULL'}))",
-                          list(self.any_keys)))
+            held = ", ".join("?" * len(self.any_keys)) or "NULL"
+            parts.append((f"p.id IN (SELECT paper FROM keys WHERE key IN ({held}))" if mode == "drive" and self.driver is None
+                          else f"EXISTS (SELECT 1 FROM keys WHERE key IN ({held}) AND paper = p.id)", list(self.any_keys)))
         if self.years is not None:
             if self.years[0] is not None:
                 parts.append(("p.year >= ?", [self.years[0]]))

@@ -11,7 +11,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -184,6 +184,24 @@ def _refresh_index(store: Store, index: SideIndex, prefix: str, every: float, st
             log.warning("side index refresh failed: %s", exc)
 
 
+class Deadline:
+    """Reads of the side index stop at the query time limit too (see :data:`geokg.index.db.DEADLINE`).
+    Plain ASGI rather than ``@app.middleware``: it costs nothing measurable per request."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the lifespan (reconciling the index at start) has no deadline
+            await self.app(scope, receive, send)
+            return
+        token = DEADLINE.set(time.monotonic() + self.seconds)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DEADLINE.reset(token)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the store is opened when it starts and closed when it stops."""
 
@@ -196,8 +214,12 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("side index: %d papers (re)indexed, %d dropped at start", indexed, dropped)
         reader = Reader(store, iris, index)
         app.state.store, app.state.reader = store, reader
-        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs),
-                                           lock_path=write_lock_path(settings))
+        def committed(graphs: Mapping[str, str | bytes | None]) -> None:
+            if any(not g.startswith(iris.paper_graph_prefix) for g in graphs):
+                reader.forget()  # the ontology or catalogue changed: read labels and hierarchy again
+            update(index, reader.context, graphs)
+
+        app.state.graph_write = GraphWrite(store, iris, on_commit=committed, lock_path=write_lock_path(settings))
         stop = threading.Event()
         if settings.backend == "sparql" and settings.index_refresh > 0:
             # Other processes write this store too: pick up their writes in the lists and counts.
@@ -224,15 +246,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
 
     @app.middleware("http")
-    async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Reads of the side index stop at the query time limit too (see geokg.index.db.DEADLINE).
-        token = DEADLINE.set(time.monotonic() + settings.query_timeout)
-        try:
-            return await call_next(request)
-        finally:
-            DEADLINE.reset(token)
-
-    @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
         started = time.perf_counter()
@@ -241,9 +254,9 @@ def create_app(settings: Settings) -> FastAPI:
         _protect(response)
         return response
 
+    app.add_middleware(Deadline, seconds=settings.query_timeout)  # every request has its deadline
     # Outermost: the body limit counts what is actually received (chunked bodies too), before any route reads it.
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
-
     app.add_exception_handler(GeoKGError, _geokg_error)
     app.add_exception_handler(RequestValidationError, _bad_parameters)
     app.add_exception_handler(sqlite3.OperationalError, _index_error)

@@ -265,3 +265,24 @@ def test_serve_comes_back_after_the_api_is_killed_in_the_middle_of_writes(bundle
             api.wait(timeout=30)
         except subprocess.TimeoutExpired:
             api.kill()
+
+
+def test_requests_of_others_survive_the_kill_of_a_runaway_query(writable: LiveServer) -> None:
+    """A query the engine fails to stop at its limit gets the engine killed; the well-formed
+    requests in flight at that moment run again on the new engine instead of failing."""
+    engine = writable.app.state.store.engine
+    before = engine.generation
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) != STR(?i)) }"
+    outcome: list[int] = []
+    thread = threading.Thread(target=lambda: outcome.append(
+        httpx.get(f"{writable.url}/sparql", params={"query": runaway}, headers=JSON, timeout=120).status_code))
+    thread.start()
+    statuses = []
+    with httpx.Client(base_url=writable.url, timeout=120) as client:
+        while thread.is_alive():
+            statuses.append(client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                                       headers=JSON).status_code)
+    thread.join()
+    assert outcome == [503]
+    assert engine.generation > before, "the runaway query was stopped by the engine itself: the test proves nothing"
+    assert statuses and set(statuses) == {200}, statuses

@@ -6,6 +6,7 @@ really stopped: the engine is killed and restarted. Callers see the plain :class
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TypeVar
 
@@ -38,6 +39,8 @@ class ManagedStore:
         # what it can; a query it fails to stop (some plans ignore its limit) is then killed.
         self.timeout = timeout + 2
         self.client = RemoteStore(self.engine.url, timeout=self.timeout, http=self.engine.client(self.timeout))
+        #: Generations of the engine that were killed on purpose, to stop a runaway query.
+        self._killed: set[int] = set()
 
     def _guarded(self, run: Callable[[], T]) -> T:
         generation = self.engine.generation
@@ -46,14 +49,38 @@ class ManagedStore:
         except QueryTimeout as exc:
             if exc.stopped:
                 raise
+            self._killed.add(generation)
             self.engine.kill_and_restart(generation)  # the only way to really stop the query
             raise QueryTimeout(f"the query ran over the time limit of {self.engine.timeout:g} s and was stopped",
                                stopped=True) from None
         except StoreUnavailable:
+            if generation in self._killed and self._restarted_after(generation):
+                # The engine was killed to stop *another* request's runaway query: this request did
+                # nothing wrong, so it runs once more on the new engine (reads and whole-graph
+                # replacements are idempotent; a killed transaction left nothing behind).
+                return self._guarded_once(run)
             if not self.engine.alive():
                 self.engine.kill_and_restart(generation)
                 raise StoreUnavailable("the query engine stopped while answering and was restarted; retry the request") from None
             raise
+
+    def _guarded_once(self, run: Callable[[], T]) -> T:
+        try:
+            return run()
+        except QueryTimeout as exc:
+            if not exc.stopped:
+                self.engine.kill_and_restart(self.engine.generation)
+            raise QueryTimeout(f"the query ran over the time limit of {self.engine.timeout:g} s and was stopped",
+                               stopped=True) from None
+
+    def _restarted_after(self, generation: int, seconds: float = 30.0) -> bool:
+        """Wait until the engine that replaced ``generation`` answers (a restart takes about a second)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.engine.generation > generation and self.engine.alive():
+                return True
+            time.sleep(0.05)
+        return False
 
     def query(
         self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None

@@ -120,11 +120,10 @@ def _literal_ok(v: Node, datatype: URIRef) -> bool:
 
 
 def _string(v: Node) -> str | None:
-    """The text pySHACL matches a pattern against (None: no pattern can match it)."""
-    if isinstance(v, URIRef):
+    """The text a pattern is matched against: SPARQL's STR(), an IRI or a literal's lexical form
+    (a date's too). None for a blank node, which no pattern matches."""
+    if isinstance(v, (URIRef, Literal)):
         return str(v)
-    if isinstance(v, Literal) and isinstance(v.value, str) and v.datatype in (None, RDF.langString, XSD.string):
-        return v.value
     return None
 
 

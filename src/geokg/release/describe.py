@@ -21,6 +21,7 @@ from geokg.model.vocab import ONTOLOGY_IRI, Iris
 from geokg.release.files import PARTS, SPDX, Part, sha256
 from geokg.store import Store
 from geokg.store.results import rows
+from geokg.store.sparql import iri
 from geokg.validate.shapes import read_shapes, violations
 
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -48,7 +49,7 @@ class Statistics:
 
 def statistics(store: Store, iris: Iris) -> Statistics:
     """VoID counts of a store's data (its release description, if loaded, left out)."""
-    skip = f"FILTER(?g != <{iris.release_graph}>)"
+    skip = f"FILTER(?g != {iri(str(iris.release_graph))})"
     counts = {k: int(rows(store.query(q.format(skip=skip)))[0]["n"]) for k, q in COUNT_QUERIES.items()}
     classes = {r["c"]: int(r["n"]) for r in rows(store.query(CLASSES.format(skip=skip)))}
     properties = {r["p"]: int(r["n"]) for r in rows(store.query(PROPERTIES.format(skip=skip)))}

@@ -67,3 +67,10 @@ def test_identifiers_show_and_compare(live: LiveServer) -> None:
     assert book["isbn"] == "978-3-16-148410-0" and book["year"] == 2019 and book["issued"] == "2019"
     compared = httpx.get(f"{live.url}/comparison", params=[("doi", "a-book"), ("doi", "10.1038/S41561-024-01517-Y")])
     assert compared.status_code == 200 and "A book on glaciers" in compared.text
+
+
+def test_named_questions_list_papers_without_doi(live: LiveServer) -> None:
+    answer = httpx.get(f"{live.url}/questions/papers-by-method", params={"method": "air-sea-flux-parameterisation"})
+    assert answer.status_code == 200, answer.text
+    papers = {row["paper"].rsplit("/", 1)[-1] for row in answer.json()["rows"]}
+    assert {BASE, *NEW} <= papers

@@ -5,7 +5,7 @@
 
 The store holds the bundled corpus plus N synthetic papers (bench/synthetic.py, seeded) and its
 side index. A `geokg serve --no-load` answers each route ``--runs`` times after two warm-up
-requests; then one paper is written through the Graph Store (with a write token) and the time
+requests (the first one's time is reported too: the index keeps some answers until it changes); then one paper is written through the Graph Store (with a write token) and the time
 until it shows in /papers/{doi}, /papers?q= and the kept counts is measured. Numbers, not
 assertions: bench/results/routes-N.json and a Markdown table on standard output.
 """
@@ -101,15 +101,17 @@ def serve(store: Path, token: str) -> tuple[subprocess.Popen[bytes], str]:
 
 def time_route(http: httpx.Client, path: str, runs: int) -> dict[str, Any]:
     headers = HTML if not path.startswith(("/papers", "/figures", "/stats", "/ask", "/concepts?", "/compare")) else {}
-    for _ in range(2):
-        http.get(path, headers=headers)
+    started = time.perf_counter()
+    http.get(path, headers=headers)  # the first request: nothing kept yet (the index keeps some answers until it changes)
+    first = (time.perf_counter() - started) * 1000
+    http.get(path, headers=headers)
     times, status = [], 0
     for _ in range(runs):
         started = time.perf_counter()
         response = http.get(path, headers=headers)
         times.append((time.perf_counter() - started) * 1000)
         status = response.status_code
-    return {"status": status, "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
+    return {"status": status, "first_ms": round(first, 1), "p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 0.95), 1),
             "bytes": len(response.content)}
 
 
@@ -157,9 +159,9 @@ def main() -> None:
         process.wait(timeout=60)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"routes-{args.size}.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
-    print(f"\n| route | status | p50 ms | p95 ms | KiB |  (N={out['papers']:,} papers)\n| --- | ---: | ---: | ---: | ---: |")
+    print(f"\n| route | status | first ms | p50 ms | p95 ms | KiB |  (N={out['papers']:,} papers)\n| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, r in out["routes"].items():
-        print(f"| {name} | {r['status']} | {r['p50_ms']} | {r['p95_ms']} | {r['bytes'] / 1024:.0f} |")
+        print(f"| {name} | {r['status']} | {r['first_ms']} | {r['p50_ms']} | {r['p95_ms']} | {r['bytes'] / 1024:.0f} |")
     print(f"\nwrite one paper (Graph Store PUT): acknowledged {out['write']['acknowledged_s']} s, "
           f"visible everywhere {out['write']['consistent_s']} s")
 

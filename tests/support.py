@@ -41,14 +41,14 @@ class LiveServer:
     """A real `geokg` app served by uvicorn in a thread on 127.0.0.1 (ephemeral port)."""
 
     def __init__(self, settings: Settings) -> None:
-        from geokg.app import create_app
+        from geokg.app import create_app, server_config
 
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on"))
+        self.server = uvicorn.Server(server_config(self.app, log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -11,15 +11,17 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geokg import __version__
 from geokg.api.models import Health
@@ -37,6 +39,7 @@ from geokg.review import router as review
 from geokg.settings import Settings
 from geokg.store import Store, open_store
 from geokg.web import apidocs, editor, pages, search
+from geokg.web.security import CONTENT_SECURITY_POLICY
 
 log = logging.getLogger(__name__)
 _TITLES = {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found", 406: "not acceptable",
@@ -91,6 +94,78 @@ async def _bad_parameters(request: Request, exc: Exception) -> Response:
     return problem(422, "; ".join(problems))
 
 
+def _protect(response: Response) -> None:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _is_too_large(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_is_too_large(e) for e in exc.exceptions)
+    return isinstance(exc, _TooLarge) or isinstance(exc.__cause__, _TooLarge)
+
+
+class BodyLimit:
+    """Refuses (413) a request whose body is over ``limit`` bytes, by Content-Length or by counting the
+    bytes as they arrive (a chunked body has no length): nothing reads more than the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise _TooLarge
+            return message
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except Exception as exc:  # _TooLarge, perhaps wrapped in an ExceptionGroup by a middleware's task group
+            if started or not _is_too_large(exc):
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = PlainTextResponse(f"request body over the limit of {self.limit} bytes", status_code=413,
+                                     headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+
+#: See :func:`server_config`; the same for every worker process of ``geokg serve --workers``.
+SERVER_OPTIONS: dict[str, object] = {"http": "h11", "h11_max_incomplete_event_size": 64 * 1024, "timeout_keep_alive": 5}
+
+
+def server_config(app: FastAPI, **options: object) -> uvicorn.Config:
+    """How GeoKG is served (``geokg serve`` and the tests alike): the h11 parser, whose limit on
+    the size of a request's head refuses oversized headers, and a short keep-alive."""
+    return uvicorn.Config(app, **SERVER_OPTIONS, **options)  # type: ignore[arg-type]
+
+
 def write_lock_path(settings: Settings) -> Path | None:
     """The file that serialises writes among the processes serving one store (None: a memory store)."""
     if settings.write_lock:
@@ -109,6 +184,24 @@ def _refresh_index(store: Store, index: SideIndex, prefix: str, every: float, st
             log.warning("side index refresh failed: %s", exc)
 
 
+class Deadline:
+    """Reads of the side index stop at the query time limit too (see :data:`geokg.index.db.DEADLINE`).
+    Plain ASGI rather than ``@app.middleware``: it costs nothing measurable per request."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the lifespan (reconciling the index at start) has no deadline
+            await self.app(scope, receive, send)
+            return
+        token = DEADLINE.set(time.monotonic() + self.seconds)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            DEADLINE.reset(token)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; the store is opened when it starts and closed when it stops."""
 
@@ -121,8 +214,12 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("side index: %d papers (re)indexed, %d dropped at start", indexed, dropped)
         reader = Reader(store, iris, index)
         app.state.store, app.state.reader = store, reader
-        app.state.graph_write = GraphWrite(store, iris, on_commit=lambda graphs: update(index, reader.context, graphs),
-                                           lock_path=write_lock_path(settings))
+        def committed(graphs: Mapping[str, str | bytes | None]) -> None:
+            if any(not g.startswith(iris.paper_graph_prefix) for g in graphs):
+                reader.forget()  # the ontology or catalogue changed: read labels and hierarchy again
+            update(index, reader.context, graphs)
+
+        app.state.graph_write = GraphWrite(store, iris, on_commit=committed, lock_path=write_lock_path(settings))
         stop = threading.Event()
         if settings.backend == "sparql" and settings.index_refresh > 0:
             # Other processes write this store too: pick up their writes in the lists and counts.
@@ -149,29 +246,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(linked_data)  # last: its /{kind}/{id} route would shadow others
 
     @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
-            return PlainTextResponse(f"request body over the limit of {settings.max_request_bytes} bytes", status_code=413)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def deadline(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Reads of the side index stop at the query time limit too (see geokg.index.db.DEADLINE).
-        token = DEADLINE.set(time.monotonic() + settings.query_timeout)
-        try:
-            return await call_next(request)
-        finally:
-            DEADLINE.reset(token)
-
-    @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         # W3C Server-Timing: the app's own time per response, seen in browsers' dev tools and bench/pages.py.
         started = time.perf_counter()
         response = await call_next(request)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        _protect(response)
         return response
 
+    app.add_middleware(Deadline, seconds=settings.query_timeout)  # every request has its deadline
+    # Outermost: the body limit counts what is actually received (chunked bodies too), before any route reads it.
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_exception_handler(GeoKGError, _geokg_error)
     app.add_exception_handler(RequestValidationError, _bad_parameters)
     app.add_exception_handler(sqlite3.OperationalError, _index_error)

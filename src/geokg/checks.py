@@ -165,6 +165,7 @@ def check_links(ctx: Context) -> list[Finding]:
     """Mapping tables validate against SSSOM, and every mapped IRI exists, undeprecated, in its ontology."""
     from rdflib.namespace import SKOS
 
+    from geokg.model.records import load_datasets
     from geokg.model.vocab import GKD
     from geokg.resources import ontologies_dir
     from geokg.validate.links import external_index, link_problems, mapping_files, read_table, schema_problems
@@ -176,6 +177,8 @@ def check_links(ctx: Context) -> list[Finding]:
         return [*out, Finding("links", WARNING, str(folder), "local copies of the external ontologies not found " "(set GEOKG_ONTOLOGIES): mapped IRIs were not checked")]
     known = {str(s) for s in ctx.ontology.subjects(SKOS.inScheme, None)}
     known |= {str(GKD[d]) for d in ctx.corpus.catalogue.datasets}
+    # GeoKG's mapping tables also map the bundled catalogue's datasets, which a project need not hold.
+    known |= {str(GKD[d]) for d in load_datasets(resources.package_home() / "loaders" / "datasets", [])}
     tables = [read_table(f) for f in files]
     index = external_index(str(folder))
     ctx.notes.append(f"{sum(len(t.rows) for t in tables)} mapping rows checked against {len(index.terms)} external terms")
@@ -184,9 +187,8 @@ def check_links(ctx: Context) -> list[Finding]:
 
 def check_release(ctx: Context) -> list[Finding]:
     """Against a previous release: no concept IRI of it is gone (a retired concept stays, deprecated)."""
-    from geokg.release.content import ontology_files
-    from geokg.release.diff import concept_changes
-    from geokg.release.files import ONTOLOGY
+    from geokg.release.diff import concept_changes, release_ontology
+    from geokg.release.files import ONTOLOGY, verify_release
 
     if ctx.previous_release is None:
         ctx.notes.append("no previous release given (--previous-release DIR): nothing to compare")
@@ -194,16 +196,17 @@ def check_release(ctx: Context) -> list[Finding]:
     path = ctx.previous_release / ONTOLOGY
     if not path.is_file():
         return [Finding("release", ERROR, str(path), "not found: not a release folder")]
-    current = Graph()
-    for _, source, _ in ontology_files():
-        current.parse(source, format="turtle")
-    changes = concept_changes(Graph().parse(path, format="turtle"), current)
+    broken = verify_release(ctx.previous_release)
+    if broken:
+        return [Finding("release", ERROR, str(ctx.previous_release), problem) for problem in broken]
+    changes = concept_changes(release_ontology(ctx.previous_release), ctx.ontology)
     ctx.notes.append(f"against {ctx.previous_release.name}: {len(changes.added)} concepts added, {len(changes.moved)} moved, "
                      f"{len(changes.deprecated)} deprecated, {len(changes.vanished)} gone")
     out = [Finding("release", ERROR, iri, "concept of the previous release is gone: keep it with owl:deprecated true "
                    "and dcterms:isReplacedBy") for iri in changes.vanished]
     out += [Finding("release", WARNING, d["iri"], "deprecated without dcterms:isReplacedBy") for d in changes.deprecated
             if not d["replaced_by"]]
+    out += [Finding("release", ERROR, iri, "deprecated, and its dcterms:isReplacedBy is no concept") for iri in changes.dangling]
     return out
 
 

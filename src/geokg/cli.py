@@ -55,7 +55,7 @@ def cli(ctx: click.Context, project: Path | None, store: str | None, backend: st
     overrides: dict[str, Any] = {k: v for k, v in {"store": store, "backend": backend, "engine": engine}.items() if v}
     settings = get_settings().model_copy(update=overrides)
     chosen = resources.project_home()
-    if chosen is not None and "store" not in overrides and settings.backend == "oxigraph" and settings.store == Settings.model_fields["store"].default:
+    if chosen is not None and "store" not in overrides and settings.backend == "oxigraph" and settings.store in ("", Settings.model_fields["store"].default):
         # A project keeps its store inside itself, wherever the command runs from.
         settings = settings.model_copy(update={"store": str(chosen / ".geokg" / "store")})
     ctx.obj = settings
@@ -164,22 +164,92 @@ def _print_rejected(problems: list[Any]) -> None:
 @click.argument("query")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter of a named question.")
 @click.option("-f", "--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table", show_default=True)
+@click.option("--server", metavar="URL", help="Ask a running GeoKG server (its /sparql and /ask) instead of opening the store; "
+              "automatic when `geokg serve` holds the store.")
+@click.option("--create", is_flag=True, help="Create the store if it does not exist (else a missing store is an error).")
 @click.pass_context
-def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run SPARQL: a .rq file, a named question's name, or the query text itself."""
+def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str, server: str | None, create: bool) -> None:
+    """Run SPARQL: a .rq file, a named question's name, the query text itself, or a question in words
+    (understood as /ask understands it, which is shown)."""
     from geokg.model.vocab import Iris
-    from geokg.read.questions import resolve_query
+    from geokg.read.questions import query_kind, resolve_query
     from geokg.store.results import write_results
 
     values = dict(p.split("=", 1) for p in params if "=" in p)
     if len(values) != len(params):
         raise click.BadParameter("use NAME=VALUE", param_hint="--param")
+    server = server or _serving(_settings(ctx))
+    if query_kind(query) == "words":
+        if values:
+            raise click.BadParameter("--param only applies to a named question or a .rq file", param_hint="--param")
+        ctx.invoke(ask, question=query, fmt="json" if fmt == "json" else "table", server=server)
+        return
     text = resolve_query(query, values, Iris(_settings(ctx).base_iri))
-    store = _open(ctx)
+    if server:
+        write_results(_ask_server(server, text), fmt, sys.stdout)
+        return
+    store = _open(ctx, create=create)
     try:
         write_results(store.query(text), fmt, sys.stdout)
     finally:
         store.close()
+
+
+def _ask_server(server: str, text: str) -> Any:
+    """Run a query on a GeoKG server's /sparql: its results (or triples) as the embedded store gives them."""
+    import httpx
+    import pyoxigraph as ox
+
+    try:
+        response = httpx.post(f"{server.rstrip('/')}/sparql", data={"query": text}, timeout=120,
+                              headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{server} did not answer: {type(exc).__name__}") from None
+    if response.status_code != 200:
+        raise click.ClickException(f"{server} answered {response.status_code}: {response.text[:500]}")
+    if response.headers.get("content-type", "").startswith("application/n-triples"):
+        return _triples(response.content)
+    results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    cap = response.headers.get("x-geokg-result-cap")
+    if cap and isinstance(results, ox.QuerySolutions):
+        rows = list(results)
+        if len(rows) >= int(cap):
+            click.echo(f"(the server answers at most {cap} rows: there may be more)", err=True)
+        results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    return results
+
+
+def _triples(data: bytes) -> Any:
+    import pyoxigraph as ox
+
+    scratch = ox.Store()
+    scratch.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def _server_file(settings: Settings) -> Path | None:
+    """Where `geokg serve` notes the URL it serves an embedded store at (beside the store folder)."""
+    if settings.backend != "oxigraph" or not settings.store:
+        return None
+    store = Path(settings.store)
+    return store.parent / f"{store.name}.server.json"
+
+
+def _serving(settings: Settings) -> str | None:
+    """The URL of a `geokg serve` process holding the embedded store (it is locked meanwhile), if one runs."""
+    import json
+    import os
+
+    note = _server_file(settings)
+    if note is None or not note.is_file():
+        return None
+    try:
+        data = json.loads(note.read_text(encoding="utf-8"))
+        os.kill(int(data["pid"]), 0)  # still running?
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    click.echo(f"(the store is served by process {data['pid']}: asking {data['url']})", err=True)
+    return str(data["url"])
 
 
 @cli.command()
@@ -221,23 +291,31 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph: str | None,
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, no_load: bool, workers: int) -> None:
     """Load the project's new and changed records (never removing a paper), then serve the SPARQL endpoint and the API."""
+    import atexit
+    import json
     import os
 
     import uvicorn
 
-    from geokg.app import create_app
+    from geokg.app import SERVER_OPTIONS, create_app, server_config
 
     s = _settings(ctx).model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
     if workers > 1 and s.backend != "sparql":
         raise click.UsageError("--workers needs the sparql backend: an embedded store is opened by one process only")
     if not no_load:
         ctx.invoke(load)
+    note = _server_file(s)
+    if note is not None:  # `geokg query` finds the server here while it holds the store's lock
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(json.dumps({"url": f"http://{s.host}:{s.port}", "pid": os.getpid()}), encoding="utf-8")
+        atexit.register(lambda: note.unlink(missing_ok=True))
     if workers == 1:
-        uvicorn.run(create_app(s), host=s.host, port=s.port, log_level="info")
+        uvicorn.Server(server_config(create_app(s), host=s.host, port=s.port, log_level="info")).run()
         return
     # Each worker process builds its app from the environment: pass on what the command line set.
     os.environ.update({"GEOKG_STORE": s.store, "GEOKG_BACKEND": s.backend, "GEOKG_ENGINE": s.engine})
-    uvicorn.run("geokg.app:app_from_environment", factory=True, host=s.host, port=s.port, workers=workers, log_level="info")
+    uvicorn.run("geokg.app:app_from_environment", factory=True, host=s.host, port=s.port, workers=workers, log_level="info",
+                **SERVER_OPTIONS)  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -420,20 +498,30 @@ def link_suggest(ontology_file: Path, output: Path | None, min_confidence: float
 @cli.command()
 @click.argument("question")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--server", metavar="URL", help="Ask a running GeoKG server's /ask instead of opening the store.")
 @click.pass_context
-def ask(ctx: click.Context, question: str, fmt: str) -> None:
+def ask(ctx: click.Context, question: str, fmt: str, server: str | None = None) -> None:
     """Ask in English or Chinese (as /ask does): shows what was understood and the papers found."""
     import json
 
-    from geokg.model.vocab import Iris
-    from geokg.read.ask import ask as answer
-    from geokg.read.context import Reader
+    server = server or _serving(_settings(ctx))
+    if server:
+        import httpx
 
-    store = _open(ctx, create=False)
-    try:
-        result = answer(Reader(store, Iris(_settings(ctx).base_iri)), question)
-    finally:
-        store.close()
+        response = httpx.get(f"{server.rstrip('/')}/ask", params={"q": question}, timeout=60)
+        if response.status_code != 200:
+            raise click.ClickException(f"{server} answered {response.status_code}: {response.text[:300]}")
+        result = response.json()
+    else:
+        from geokg.model.vocab import Iris
+        from geokg.read.ask import ask as answer
+        from geokg.read.context import Reader
+
+        store = _open(ctx, create=False)
+        try:
+            result = answer(Reader(store, Iris(_settings(ctx).base_iri)), question)
+        finally:
+            store.close()
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -442,7 +530,7 @@ def ask(ctx: click.Context, question: str, fmt: str) -> None:
     if result["ignored"]:
         click.echo(f"ignored: {' '.join(result['ignored'])}")
     for p in result["papers"]:
-        click.echo(f"{p['doi']}\t{p['issued'] or ''}\t{p['title']}")
+        click.echo(f"{p['doi'] or p.get('identifier', '')}\t{p['issued'] or ''}\t{p['title']}")
     click.echo(f"({result['total']} paper{'s' if result['total'] != 1 else ''})")
 
 

@@ -5,6 +5,10 @@ The HTTP layer maps each kind to one status (see :data:`STATUS`), in one excepti
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
+
 
 class GeoKGError(Exception):
     """Base class of every error GeoKG raises on purpose."""
@@ -80,3 +84,17 @@ def status_of(exc: GeoKGError) -> int:
     if isinstance(exc, ProtocolError):
         return exc.status
     return next((STATUS[k] for k in type(exc).__mro__ if k in STATUS), 500)
+
+
+def closest(value: str, known: Iterable[str], n: int = 3) -> str:
+    """The hint an "unknown X" message ends with: the known ids closest to ``value`` ("random forest"
+    and "Random_Forest" find "random-forest"), or "" when none is close.
+
+    >>> closest("random forest", ["random-forest", "gradient-boosting"])
+    " (closest: 'random-forest')"
+    """
+    ids = sorted(set(known))
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    found = ([key] if key in ids and key != value else []) + difflib.get_close_matches(key, ids, n=n, cutoff=0.6)
+    found = list(dict.fromkeys(found))[:n]
+    return f" (closest: {', '.join(repr(f) for f in found)})" if found else ""

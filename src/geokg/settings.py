@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     """Port ``geokg serve`` listens on."""
     query_timeout: float = 30.0
     """Seconds a SPARQL query may run; an overrunning query is stopped and answered with 503."""
+    max_concurrent_queries: int = 8
+    """SPARQL queries run at once through ``/sparql`` (more wait their turn, off the threads cheap routes use)."""
     max_rows: int = 10_000
     """Most solutions a SELECT/CONSTRUCT/DESCRIBE returns through ``/sparql`` (a LIMIT is added)."""
     engine_memory_mb: int = 4096

@@ -90,6 +90,10 @@ def test_the_service_shows_its_release(release_server: LiveServer, released: tup
         assert len(g2) == len(g)
         assert client.get("/.well-known/void", headers={"Accept": "image/png"}).status_code == 406
 
+        resolved = client.get("/release/1.0.0", headers={"Accept": "text/turtle"})
+        assert resolved.status_code == 200 and len(_void(resolved.text, "turtle")[0]) == len(g)
+        assert client.get("/release/0.9.0").status_code == 404
+
         sd = client.get("/sparql", headers={"Accept": "text/turtle"})
         assert sd.status_code == 200
         described = Graph().parse(data=sd.text, format="turtle")

@@ -74,6 +74,7 @@ def test_opening_needs_the_token_and_everything_is_escaped(http: httpx.Client) -
     start = http.get("/review")
     assert start.status_code == 200 and 'name="token"' in start.text
     assert start.headers["cache-control"] == "no-store" and start.headers["x-frame-options"] == "DENY"
+    assert "审阅草稿" in http.get("/review", params={"lang": "zh"}).text
     assert http.post("/review", data={"token": "wrong-token-0123456789", "draft": DRAFT_YAML}).status_code == 401
     assert http.post("/review", data={"draft": DRAFT_YAML}).status_code == 401
     assert http.post("/review", content=b'{"token": "x"}', headers={"Content-Type": "application/json"}).status_code == 415

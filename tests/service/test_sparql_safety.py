@@ -106,9 +106,9 @@ def test_graph_store_get_put_delete(writable: LiveServer) -> None:
     r = httpx.put(f"{writable.url}/store", params={"graph": new}, content=body, headers={**auth(), "Content-Type": "application/n-triples"})
     assert r.status_code == 422 and "already used by" in r.text
     # An invalid graph is refused with the field named.
-    broken = b"\n".join(line for line in body.split(b"\n") if b"#question>" not in line)
+    broken = b"\n".join(line for line in body.split(b"\n") if b"#summary>" not in line)
     r = httpx.put(f"{writable.url}/store", params={"graph": GRAPH}, content=broken, headers={**auth(), "Content-Type": "application/n-triples"})
-    assert r.status_code == 422 and "research_question" in r.text
+    assert r.status_code == 422 and "summary" in r.text
     # Writing it back unchanged is valid.
     r = httpx.put(f"{writable.url}/store", params={"graph": GRAPH}, content=body, headers={**auth(), "Content-Type": "application/n-triples"})
     assert r.status_code == 204, r.text

@@ -179,6 +179,11 @@ def test_held_out_papers_leave_examples_and_their_own_datasets() -> None:
     assert reduced.example_papers == full.example_papers - 1
     assert reduced.uses_of["elastic-net"] < full.uses_of["elastic-net"]
     assert reduced.label("elastic-net") == "elastic net regression"  # ontology labels stay
+    assert {t.id for t in reduced.terms} >= {"elastic-net", "glacial-erosion"}
+    strict = build_knowledge(exclude_papers=[glacial], drop_their_concepts=True)
+    only_glacial = {"elastic-net", "glacial-erosion"}  # no other paper uses these
+    assert not only_glacial & {t.id for t in strict.terms}
+    assert {"bootstrap", "random-forest"} <= {t.id for t in strict.terms}  # others use these
 
 
 def test_term_list_errors_name_the_file_and_entry(tmp_path: Path) -> None:

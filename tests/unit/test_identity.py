@@ -140,3 +140,18 @@ def test_a_doi_in_the_store_is_refused_in_another_case(loaders_copy: Path, loade
     with pytest.raises(ValidationFailed) as caught:
         load_corpus(store, loaders=loaders_copy, prune=False)
     assert any(p.field == "doi" and "already used" in p.message for p in caught.value.problems), caught.value
+
+
+def test_every_problem_of_a_record_shows_in_one_pass(loaders_copy: Path, index: ConceptIndex) -> None:
+    from geokg.model.corpus import read_corpus
+
+    path = loaders_copy / "records" / "s41561-024-01517-y.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(doi="not a doi", titel="typo", journal="the-cryosphere")
+    data["method_applications"][0]["method"] = "random forest"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = {(p.field, p.message) for p in read_corpus(loaders_copy, index).problems}
+    fields = {f for f, _ in problems}
+    assert {"doi", "titel", "journal", "method_applications[1].method"} <= fields, problems
+    assert ("titel", "unknown field 'titel' (did you mean 'title'?)") in problems
+    assert any(f == "method_applications[1].method" and "(closest: 'random-forest'" in m for f, m in problems)

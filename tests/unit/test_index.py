@@ -114,3 +114,55 @@ def test_related_papers_share_at_least_two_named_things(loaded_store: EmbeddedSt
     found = index.related(keys, rain["iri"], 2, 100)
     assert [(o, len(shared)) for o, _, _, shared in found] == [(r["other"], r["n"]) for r in expected] and expected
     assert all(set(shared) <= set(keys) for *_, shared in found)
+
+
+SEARCHES = [(["method:statistics-regression"], None), (["method:resampling", "data_type:remote-sensing"], None), ([], "glacier"),
+            (["method:statistics-regression"], "ocean"), ([], None)]
+
+
+@pytest.mark.parametrize(("keys", "text"), SEARCHES)
+def test_pages_walked_in_order_equal_pages_sorted(index: SideIndex, keys: list[str], text: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geokg.index import db
+
+    everything = index.search(keys, text=text, limit=1000)
+    assert everything.total == len(everything.rows)
+    for walk in (True, False):  # every newest-first page walks the papers in order; none does
+        monkeypatch.setattr(db, "walks", lambda *_, walk=walk: walk)
+        for sort in ("newest", "oldest", "title", *(["relevance"] if text else [])):
+            whole = index.search(keys, text=text, sort=sort, limit=1000)
+            paged = [r["iri"] for start in range(0, whole.total, 4) for r in index.search(keys, text=text, sort=sort, limit=4, offset=start).rows]
+            assert paged == [r["iri"] for r in whole.rows] and whole.total == everything.total, (sort, walk)
+        assert {r["iri"] for r in index.search(keys, text=text, limit=1000).rows} == {r["iri"] for r in everything.rows}
+
+
+@pytest.mark.parametrize(("keys", "text"), SEARCHES)
+def test_filter_counts_count_the_matched_papers(index: SideIndex, keys: list[str], text: str | None) -> None:
+    matched = [r["iri"] for r in index.search(keys, text=text, limit=1000).rows]
+    expected: dict[str, dict[str, int]] = {"method:": {}, "dataset:": {}, "journal:": {}}
+    for paper in matched:
+        for (key,) in index.db.execute("SELECT k.key FROM keys k JOIN papers p ON p.id = k.paper WHERE p.iri = ?", (paper,)):
+            facet, _, value = key.partition(":")
+            if f"{facet}:" in expected:
+                expected[f"{facet}:"][value] = expected[f"{facet}:"].get(value, 0) + 1
+    assert index.facet_counts(list(expected), keys, text=text) == expected
+
+
+def test_kept_answers_change_when_the_index_does(loaded_store: EmbeddedStore, tmp_path: pytest.TempPathFactory) -> None:
+    """Totals and filter counts are kept until the index changes, by this process or any other."""
+    from pathlib import Path
+
+    graphs = _graphs(loaded_store)
+    ctx = context_of(loaded_store)
+    path = Path(str(tmp_path)) / "index.sqlite"
+    reader, writer = SideIndex(path), SideIndex(path)  # two connections, as a server and a loader would have
+    update(writer, ctx, graphs)
+    family = ["method:statistics-regression", "section:statistics-regression", "derived_section:statistics-regression"]
+    before = reader.search([], any_keys=family).total
+    filters = reader.facet_counts(["journal:"], ["method:statistics-regression"])
+    holding = [r["graph"] for r in reader.search(["method:statistics-regression"], limit=3).rows]
+    update(writer, ctx, dict.fromkeys(holding))  # another connection drops three papers
+    assert reader.search([], any_keys=family).total == before - 3
+    assert sum(reader.facet_counts(["journal:"], ["method:statistics-regression"])["journal:"].values()) == \
+        sum(filters["journal:"].values()) - 3
+    update(reader, ctx, {g: graphs[g] for g in holding})  # and this one writes them again
+    assert reader.search([], any_keys=family).total == before

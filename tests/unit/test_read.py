@@ -126,3 +126,31 @@ def test_ask_understands_time_periods_and_bodies(reader: Reader, question: str, 
     answer = ask.ask(reader, question)
     assert concept in {u.get("id") for u in answer["understood"]}
     assert answer["total"] == reader.index.count(f"{facet}:{concept}") > 0
+
+
+def test_paper_details_equal_a_construct_of_the_same_facts(reader: Reader) -> None:
+    """Details come from the paper's graph and the reader's catalogue; a SPARQL CONSTRUCT of the paper
+    graph with the labels and datasets it names must give the same answer for every paper."""
+    from rdflib import URIRef
+
+    from geokg.api.models import PaperDetail
+    from geokg.model.vocab import SPARQL_PREFIXES
+    from geokg.read.papers import IN_GRAPH, _as_json, _Triples
+    from geokg.store.sparql import iri
+
+    papers = reader.select("SELECT ?p ?g WHERE { GRAPH ?g { ?p a geodm:Paper } }")
+    assert len(papers) >= 35
+    for row in papers:
+        graph, term = iri(row["g"]), iri(row["p"])
+        constructed = reader.store.query(SPARQL_PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
+            ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl . {term} {iri(IN_GRAPH)} {graph} }}
+            WHERE {{ {{ GRAPH {graph} {{ ?s ?p ?o }} OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }} }}
+              UNION {{ {term} geodm:usesDataset|(geodm:hasDatasetUse/geodm:dataset) ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty .
+                       ?ty skos:prefLabel ?tl }} }}""")
+        expected = _as_json(_Triples(constructed), URIRef(row["p"]))
+        details = paper_details(reader, row["p"], row["g"])
+        assert details == expected, row["p"]
+        # what /papers/{doi} sends as it is equals what its response model would make of it
+        assert PaperDetail.model_validate(details).model_dump(mode="json") == details
+    with pytest.raises(NotFound):
+        paper_details(reader, "https://w3id.org/geokg/paper/none", "https://w3id.org/geokg/graph/paper/none")

@@ -161,7 +161,7 @@ def test_two_releases_give_the_expected_diff(fixture: Fixture) -> None:
     assert k.deprecated == [{"iri": str(fixture.deprecated), "replaced_by": [str(fixture.replacement)]}]
     assert [m["iri"] for m in k.moved] == [str(fixture.moved)]
     assert k.moved[0]["broader_after"] == [str(fixture.moved_to)]
-    assert k.vanished == [] and k.relabelled == []
+    assert k.vanished == [] and k.relabelled == [] and k.dangling == []
     assert [r["subject"].rsplit("/", 1)[-1] for r in c.mappings_removed] == [fixture.mapping_removed.split(":")[-1]]
     assert [(r["subject"].rsplit("/", 1)[-1], r["changed"], r["confidence"]) for r in c.mappings_changed] == [
         (fixture.mapping_changed.split(":")[-1], ["confidence"], 0.55)]
@@ -324,6 +324,10 @@ def test_a_concept_gone_without_deprecation_is_refused(fixture: Fixture, tmp_pat
         assert [(f.severity, f.where) for f in run.findings] == [(ERROR, str(fixture.spare))]
         (ok,) = run_checks(["release"], home / "loaders", previous_release=fixture.first)
         assert [f.where for f in ok.findings if f.severity == ERROR] == [str(fixture.spare)]
+    tampered = _copy(fixture.first, tmp_path / "tampered")
+    (tampered / CITATION).write_text("cff-version: 0\n", encoding="utf-8")
+    (broken,) = run_checks(["release"], previous_release=tampered)
+    assert [f.message for f in broken.findings] == [f"{CITATION}: corrupted (its SHA-256 differs from {SUMS})"]
     get_settings.cache_clear()
     (unchanged,) = run_checks(["release"], previous_release=None)
     assert unchanged.findings == [] and "no previous release" in unchanged.notes[0]
@@ -368,3 +372,49 @@ def test_the_papers_json_ld_holds_exactly_the_paper_graphs(fixture: Fixture) -> 
 
     expected = paper_quads(from_nquads)
     assert expected and paper_quads(from_jsonld) == expected
+
+
+def test_a_deprecated_concept_must_be_replaced_by_a_concept(fixture: Fixture, tmp_path: Path) -> None:
+    home = _copy(fixture.home, tmp_path / "home")
+    onto_file = home / "ontology" / "geodm.ttl"
+    g = Graph().parse(onto_file, format="turtle")
+    g.set((fixture.deprecated, DCTERMS.isReplacedBy, GKC["no-such-concept"]))
+    onto_file.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        _use_home(mp, home)
+        with pytest.raises(ReleaseError, match="replaced by no concept"):
+            build_release("1.2.0", tmp_path / "geokg-1.2.0", previous=fixture.second)
+        (run,) = run_checks(["release"], home / "loaders", previous_release=fixture.first)
+        assert [(f.severity, f.where) for f in run.findings] == [(ERROR, str(fixture.deprecated))]
+    get_settings.cache_clear()
+
+
+def test_a_projects_vocabulary_extension_is_released_and_compared(fixture: Fixture, tmp_path: Path) -> None:
+    home = _copy(fixture.home, tmp_path / "home")
+    broader = str(fixture.moved_to)[len(GKC):]
+    (home / "vocabulary.yaml").write_text(f"""methods:
+  - id: release-vision-transformer
+    label: {{en: release vision transformer, zh: 发布视觉Transformer}}
+    definition: {{en: A transformer network that classifies images from sequences of patches.}}
+    broader: {broader}
+""", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        _use_home(mp, home)
+        folder = tmp_path / "geokg-1.2.0"
+        changes = build_release("1.2.0", folder, previous=fixture.second, issued="2026-03-01")
+    get_settings.cache_clear()
+    new = str(GKC["release-vision-transformer"])
+    assert changes.concepts.added == [new]
+    extension = Graph().parse(folder / "geokg-vocabulary.ttl", format="turtle")
+    assert extension.value(URIRef(new), SKOS.broader) == fixture.moved_to
+    assert "geokg-vocabulary.ttl" in (folder / SUMS).read_text(encoding="utf-8") and verify_release(folder) == []
+    g, ds = _void(folder)
+    assert check_description(g) == []
+    described = {str(d).rsplit("/", 1)[-1] for d in g.objects(ds, URIRef("http://www.w3.org/ns/dcat#distribution"))}
+    assert "geokg-vocabulary.ttl" in described
+    store = EmbeddedStore()
+    load_release(store, folder, IRIS)
+    assert rows(store.query(f"SELECT ?b WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ <{new}> <{SKOS.broader}> ?b }} }}")) == [{"b": str(fixture.moved_to)}]
+    # The next release without the extension loses a concept: refused.
+    with pytest.raises(ReleaseError, match="release-vision-transformer"):
+        build_release("1.3.0", tmp_path / "geokg-1.3.0", previous=folder)

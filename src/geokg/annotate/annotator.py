@@ -33,9 +33,9 @@ class Settings:
     purpose_prior: float = 0.4
     """A purpose joins a method's application when it scores at least this (see _applications)."""
     max_purposes: int = 3
-    type_prior: float = 0.3
+    type_prior: float = 0.25
     """A document dataset joins a method's application when it scores at least this."""
-    max_inputs: int = 4
+    max_inputs: int = 8
     text_weight: float = 0.2
     """What being named in a sentence with the method adds to a purpose's or dataset's score."""
     close_weight: float = 0.3

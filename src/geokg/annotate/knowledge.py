@@ -228,12 +228,15 @@ def build_knowledge(
     exclude_papers: Iterable[str] = (),
     terms_file: Path | None = TERMS_FILE,
     keep_their_datasets: bool = False,
+    drop_their_concepts: bool = False,
 ) -> Knowledge:
     """The annotator's knowledge from the ontology, catalogue, term list and curated records.
 
     ``exclude_papers`` (record ids) are left out of the examples, and so are the catalogue's
     datasets that only they use (unless ``keep_their_datasets``): what the annotator would know
-    before those papers were curated.
+    before those papers were curated. ``drop_their_concepts`` also drops the labels of the concepts
+    only they use (their methods, purposes, processes and data types): the strictest reading,
+    as if the ontology had been written without them.
     """
     graph = graph if graph is not None else read_ontology()
     index = concept_index(graph)
@@ -257,6 +260,12 @@ def build_knowledge(
         listed, hints = listed_terms(terms_file, kind_of, datasets)
         ignored = {(t.surface, t.id) for t in listed if t.origin == "misleading"}
         terms = [t for t in terms if (t.surface, t.id) not in ignored] + [t for t in listed if t.origin != "misleading"]
+    if excluded and drop_their_concepts:
+        def used(records: Iterable[PaperRecord]) -> set[str]:
+            return {c for r in records for c in [*r.processes, *(x for ma in r.method_applications for x in [ma.method, *ma.purposes]),
+                                                 *(t for d in r.datasets if d in corpus.catalogue.datasets for t in corpus.catalogue.datasets[d].data_types)]}
+        only_theirs = used(r for r in corpus.papers.values() if r.id in excluded) - used(examples)
+        terms = [t for t in terms if t.id not in only_theirs]
     knowledge = Knowledge(index, terms, labels, kind_of, datasets, head_hints=hints)
     learn_examples(knowledge, examples)
     return knowledge

@@ -12,8 +12,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS papers(
 CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, counts TEXT NOT NULL, texts TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi_norm);
 CREATE INDEX IF NOT EXISTS papers_order ON papers(issued DESC, iri);
+CREATE INDEX IF NOT EXISTS papers_iri ON papers(iri);
 CREATE INDEX IF NOT EXISTS papers_year ON papers(year);
 CREATE TABLE IF NOT EXISTS keys(key TEXT NOT NULL, paper INTEGER NOT NULL, PRIMARY KEY(key, paper)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_paper ON keys(paper);
@@ -79,6 +80,9 @@ class SideIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._generation = 0
+        self._memo: OrderedDict[tuple[int, str, tuple[Any, ...]], Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self._keep = self._connect()  # an in-memory database lives as long as one connection does
         with self._keep:
             self._keep.executescript(_SCHEMA)
@@ -125,6 +129,8 @@ class SideIndex:
                     db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
+                with self._memo_lock:
+                    self._generation += 1
             finally:
                 DEADLINE.reset(unlimited)
 
@@ -263,54 +269,125 @@ class SideIndex:
         found = self._matching(all_keys, any_keys, year_from, year_to, text, any_words)
         if found is None:
             return Page(0, [])
-        order = "t.rank, p.iri" if sort == "relevance" and found.join else SORTS.get(sort, SORTS["newest"])
-        # The page's ids first (the sorter carries ids and sort keys only), then those rows in full.
-        ids = [r[0] for r in self.db.execute(f"SELECT p.id FROM papers p {found.join} WHERE {found.where} ORDER BY {order} LIMIT ? OFFSET ?",
-                                             [*found.params, limit, offset])]
+        total = self._total(found)
+        if sort == "relevance" and found.match:
+            # best match first: the text index's rank, so its rows drive
+            sql = (f"SELECT p.id FROM papers p JOIN (SELECT rowid, rank FROM text WHERE text MATCH ?) t ON t.rowid = p.id "
+                   f"WHERE {found.where('join')} ORDER BY t.rank, p.iri LIMIT ? OFFSET ?")
+            params: list[str | int] = [found.match, *found.params("join")]
+        elif sort == "newest" and walks(offset + limit, self.count("papers"), total, found.driver_size):
+            sql = f"SELECT p.id FROM papers p INDEXED BY papers_order WHERE {found.where('probe')} ORDER BY {SORTS['newest']} LIMIT ? OFFSET ?"
+            params = found.params("probe")
+        else:  # few matches: find them from the most selective condition, then sort them
+            sql = f"SELECT p.id FROM papers p WHERE {found.where('drive')} ORDER BY {SORTS.get(sort, SORTS['newest'])} LIMIT ? OFFSET ?"
+            params = found.params("drive")
+        ids = [r[0] for r in self.db.execute(sql, [*params, limit, offset])]
         rows = {r["id"]: dict(r) for r in self.db.execute(
             "SELECT p.id, p.doi, p.iri, p.title, p.titles, p.issued, p.graph, s.texts, COALESCE(j.name, p.journal) AS journal "
             "FROM papers p JOIN shares s ON s.id = p.id LEFT JOIN names j ON j.kind = 'journal' AND j.id = p.journal "
             f"WHERE p.id IN ({', '.join('?' * len(ids))})", ids)} if ids else {}
-        return Page(self._total(found, all_keys, any_keys), [rows[i] for i in ids if i in rows])
+        return Page(total, [rows[i] for i in ids if i in rows])
 
-    def _total(self, found: _Matching, all_keys: list[str], any_keys: list[str] | None) -> int:
-        """How many papers a search matches, from the keys alone when only keys are asked for."""
-        if found.join or found.years:
-            return int(self.db.execute(f"SELECT COUNT(*) FROM papers p {found.join} WHERE {found.where}", found.params).fetchone()[0])
-        if not found.keyed:
-            return self.paper_count()
-        if len(all_keys) == 1 and any_keys is None:
-            return self.count(all_keys[0])  # a facet key's kept count is its number of papers
-        return int(self.db.execute(f"SELECT COUNT(*) FROM ({found.keyed})", found.key_params).fetchone()[0])
+    def _generation_now(self) -> int:
+        """A number that changes whenever the index does: a write here, or a commit by any other
+        connection or process (which changes this thread's connection's ``data_version``)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        with self._memo_lock:
+            if getattr(self._local, "data_version", version) != version:
+                self._generation += 1
+            self._local.data_version = version
+            return self._generation
+
+    def memoised(self, name: str, args: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the index changes (so until the store does: they are written
+        together): the totals and filter counts of large result sets (a family with most papers under
+        it) cost a scan of their keys, and are asked for again."""
+        key = (self._generation_now(), name, args)
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
+    def _total(self, found: _Matching) -> int:
+        if found.any_keys is None and found.years is None and found.match is None and len(found.keys) <= 1:
+            return self._count_total(found)  # a kept count: nothing to keep
+        return int(self.memoised("total", (tuple(found.keys), tuple(found.any_keys or ()), found.any_keys is None, found.years, found.match),
+                                  lambda: self._count_total(found)))
+
+    def _count_total(self, found: _Matching) -> int:
+        """How many papers a search matches: a kept count when it is one key, else counted from the
+        most selective condition."""
+        if found.years is None and found.any_keys is None:
+            if found.match is None and not found.keys:
+                return self.paper_count()
+            if found.match is None and len(found.keys) == 1:
+                return self.count(found.keys[0])  # a facet key's kept count is its number of papers
+            # From the driver's own rows (the text index, or the keys' primary key): no paper row read.
+            if found.driver == "":
+                sql, params, paper = "SELECT COUNT(*) FROM text WHERE text MATCH ?", [found.match], "text.rowid"
+            else:
+                sql, params, paper = "SELECT COUNT(*) FROM keys d WHERE d.key = ?", [found.driver], "d.paper"
+                if found.match is not None:
+                    sql += " AND d.paper IN (SELECT rowid FROM text WHERE text MATCH ?)"
+                    params.append(found.match)
+            for key in found.keys:
+                if key != found.driver:
+                    sql += f" AND EXISTS (SELECT 1 FROM keys WHERE key = ? AND paper = {paper})"
+                    params.append(key)
+            return int(self.db.execute(sql, params).fetchone()[0])
+        return int(self.db.execute(f"SELECT COUNT(*) FROM papers p WHERE {found.where('drive')}", found.params("drive")).fetchone()[0])
 
     def facet_counts(self, prefixes: list[str], all_keys: list[str], *, year_from: int | None = None, year_to: int | None = None,
                      text: str | None = None, any_words: bool = False) -> dict[str, dict[str, int]]:
         """For the papers a search matches: how many hold each key starting with each prefix (for filters
         with counts). Without any condition these are the kept counts."""
+        found: dict[str, dict[str, int]] = self.memoised(
+            "facets", (tuple(prefixes), tuple(all_keys), year_from, year_to, text, any_words),
+            lambda: self._facet_counts(prefixes, all_keys, year_from, year_to, text, any_words))
+        return {prefix: dict(values) for prefix, values in found.items()}
+
+    def _facet_counts(self, prefixes: list[str], all_keys: list[str], year_from: int | None, year_to: int | None,
+                      text: str | None, any_words: bool) -> dict[str, dict[str, int]]:
         if not all_keys and year_from is None and year_to is None and not text:
             return {prefix: self.counts(prefix) for prefix in prefixes}
         found = self._matching(all_keys, None, year_from, year_to, text, any_words)
         out: dict[str, dict[str, int]] = {prefix: {} for prefix in prefixes}
         if found is None:
             return out
-        # One pass over the matched papers' keys (by paper), sorted into the prefixes here.
-        counted = self.db.execute(f"SELECT k.key, COUNT(*) FROM keys k WHERE k.paper IN (SELECT p.id FROM papers p {found.join} "
-                                  f"WHERE {found.where}) GROUP BY k.key", found.params)
+        if len(found.keys) == 1 and found.years is None and found.match is None and 2 * self.count(found.keys[0]) > self.paper_count():
+            # Most papers hold the key: the kept counts less those of the few papers that do not.
+            for prefix in prefixes:
+                out[prefix] = self.counts(prefix)
+            counted = self.db.execute(
+                "SELECT k.key, -COUNT(*) FROM keys k WHERE k.paper IN (SELECT p.id FROM papers p WHERE NOT EXISTS "
+                "(SELECT 1 FROM keys WHERE key = ? AND paper = p.id)) GROUP BY k.key", found.keys)
+        else:  # one pass over the matched papers' keys (by paper), sorted into the prefixes here
+            counted = self.db.execute(f"SELECT k.key, COUNT(*) FROM keys k WHERE k.paper IN (SELECT p.id FROM papers p "
+                                      f"WHERE {found.where('drive')}) GROUP BY k.key", found.params("drive"))
         for key, n in counted:
             facet, _, value = key.partition(":")
             if f"{facet}:" in out:
-                out[f"{facet}:"][value] = int(n)
-        return out
+                out[f"{facet}:"][value] = out[f"{facet}:"].get(value, 0) + int(n) if n < 0 else int(n)
+        return {prefix: {v: n for v, n in values.items() if n > 0} for prefix, values in out.items()}
 
     def year_counts(self, all_keys: list[str], *, text: str | None = None, any_words: bool = False) -> dict[int, int]:
         """Papers per year among those a search (without its years) matches."""
+        return dict(self.memoised("years", (tuple(all_keys), text, any_words), lambda: self._year_counts(all_keys, text, any_words)))
+
+    def _year_counts(self, all_keys: list[str], text: str | None, any_words: bool) -> dict[int, int]:
         if not all_keys and not text:
             return {int(y): n for y, n in self.counts("year:").items()}
         found = self._matching(all_keys, None, None, None, text, any_words)
         if found is None:
             return {}
-        counted = self.db.execute(f"SELECT p.year AS year, COUNT(*) AS n FROM papers p {found.join} WHERE {found.where} AND p.year IS NOT NULL "
-                                  "GROUP BY p.year", found.params)
+        counted = self.db.execute(f"SELECT p.year AS year, COUNT(*) AS n FROM papers p WHERE {found.where('drive')} AND p.year IS NOT NULL "
+                                  "GROUP BY p.year", found.params("drive"))
         return {int(r["year"]): int(r["n"]) for r in counted}
 
     def related(self, keys: list[str], exclude: str, at_least: int = 2, limit: int = 5) -> list[tuple[str, str, str, list[str]]]:
@@ -326,41 +403,69 @@ class SideIndex:
 
     def _matching(self, all_keys: list[str], any_keys: list[str] | None, year_from: int | None, year_to: int | None,
                   text: str | None, any_words: bool = False) -> _Matching | None:
-        """How to select the papers of a search; None: nothing can match (words that give no term)."""
-        parts, key_params = [], []
-        for key in all_keys:
-            parts.append("SELECT paper FROM keys WHERE key = ?")
-            key_params.append(key)
-        if any_keys is not None:
-            parts.append(f"SELECT DISTINCT paper FROM keys WHERE key IN ({', '.join('?' * len(any_keys)) or 'NULL'})")
-            key_params.extend(any_keys)
-        keyed = " INTERSECT ".join(parts)
-        where: list[str] = [f"p.id IN ({keyed})"] if keyed else []
-        params: list[str | int] = list(key_params)
-        if year_from is not None:
-            where.append("p.year >= ?")
-            params.append(year_from)
-        if year_to is not None:
-            where.append("p.year <= ?")
-            params.append(year_to)
+        """The conditions of a search, with the most selective one to drive it; None: nothing can match
+        (words that give no term)."""
         match = match_expression(text, any_words) if text else None
         if text and match is None:
             return None
-        join = ""
+        keys = list(dict.fromkeys(all_keys))
+        sizes = {k: self.count(k) for k in keys}  # kept counts: papers per key
         if match is not None:
-            join = "JOIN (SELECT rowid, rank FROM text WHERE text MATCH ?) t ON t.rowid = p.id"
-            params.insert(0, match)
-        return _Matching(join, " AND ".join(where) or "1", params, keyed, list(key_params), year_from is not None or year_to is not None)
+            sizes[""] = int(self.db.execute("SELECT COUNT(*) FROM text WHERE text MATCH ?", (match,)).fetchone()[0])
+        driver = min(sizes, key=lambda k: sizes[k]) if sizes else None
+        years = (year_from, year_to) if year_from is not None or year_to is not None else None
+        return _Matching(keys, any_keys, years, match, driver, sizes[driver] if driver is not None else self.count("papers"))
+
+
+#: How many totals and filter counts the index keeps until it changes.
+MEMO_SIZE = 512
+
+
+def walks(needed: int, papers: int, total: int, driver_size: int) -> bool:
+    """Whether a newest-first page walks the papers in order, keeping those that match (about
+    ``needed`` × papers ÷ matches steps), rather than finding every match from the most selective
+    condition (``driver_size`` rows) and sorting them."""
+    return total > 0 and needed * papers / total < driver_size
 
 
 @dataclass(frozen=True)
 class _Matching:
-    """The papers of a search as SQL: a join (the text index), a condition on ``p`` and its parameters;
-    ``keyed``: the ids the keys alone select (an INTERSECT of key lookups, "" without keys)."""
+    """The conditions of a search on papers ``p``: every key, one of ``any_keys``, the years, the words
+    (an FTS5 expression); ``driver``: the most selective key ("" for the words), whose papers are
+    looked up first when the condition drives the search."""
 
-    join: str
-    where: str
-    params: list[str | int]
-    keyed: str
-    key_params: list[str]
-    years: bool
+    keys: list[str]
+    any_keys: list[str] | None
+    years: tuple[int | None, int | None] | None
+    match: str | None
+    driver: str | None
+    driver_size: int
+
+    def _parts(self, mode: str) -> list[tuple[str, list[str | int]]]:
+        parts: list[tuple[str, list[str | int]]] = []
+        for key in self.keys:
+            if mode == "drive" and key == self.driver:
+                parts.insert(0, ("p.id IN (SELECT paper FROM keys WHERE key = ?)", [key]))
+            else:
+                parts.append(("EXISTS (SELECT 1 FROM keys WHERE key = ? AND paper = p.id)", [key]))
+        if self.match is not None and mode != "join":
+            part: tuple[str, list[str | int]] = ("p.id IN (SELECT rowid FROM text WHERE text MATCH ?)", [self.match])
+            parts.insert(0 if self.driver == "" else len(parts), part)
+        if self.any_keys is not None:
+            held = ", ".join("?" * len(self.any_keys)) or "NULL"
+            parts.append((f"p.id IN (SELECT paper FROM keys WHERE key IN ({held}))" if mode == "drive" and self.driver is None
+                          else f"EXISTS (SELECT 1 FROM keys WHERE key IN ({held}) AND paper = p.id)", list(self.any_keys)))
+        if self.years is not None:
+            if self.years[0] is not None:
+                parts.append(("p.year >= ?", [self.years[0]]))
+            if self.years[1] is not None:
+                parts.append(("p.year <= ?", [self.years[1]]))
+        return parts
+
+    def where(self, mode: str) -> str:
+        """The condition: ``drive``: the driver's papers looked up first; ``probe``: every paper given is
+        checked (for a walk in order); ``join``: as ``probe`` without the words, which the caller joins."""
+        return " AND ".join(sql for sql, _ in self._parts(mode)) or "1"
+
+    def params(self, mode: str) -> list[str | int]:
+        return [v for _, values in self._parts(mode) for v in values]

@@ -213,19 +213,18 @@ def _index(store: Store, side_index: SideIndex, iris: Iris, corpus: Corpus, ctx:
            rebuild: bool) -> None:
     """Bring the side index in line after a load: the papers written, from the graphs in hand; then
     anything else that differs from the store. A changed ontology or catalogue changes every paper's
-    keys: then the index is rebuilt."""
+    keys: then the index starts afresh (the papers not written are read back from the store)."""
     side_index.set_names("journal", {j.id: j.name for j in corpus.catalogue.journals.values()})
     side_index.set_names("dataset", {d.id: d.name.en for d in corpus.catalogue.datasets.values()})
     if rebuild:
         side_index.clear()
-    else:
-        batch: dict[str, str | bytes | None] = dict.fromkeys(removed)
-        for graph, ntriples in written.read():
-            batch[graph] = ntriples
-            if len(batch) >= INDEX_BATCH:
-                update(side_index, ctx, batch)
-                batch = {}
-        update(side_index, ctx, batch)
+    batch: dict[str, str | bytes | None] = dict.fromkeys(removed)
+    for graph, text in written.read():
+        batch[graph] = text
+        if len(batch) >= INDEX_BATCH:
+            update(side_index, ctx, batch)
+            batch = {}
+    update(side_index, ctx, batch)
     reconcile(store, side_index, iris.paper_graph_prefix)
 
 

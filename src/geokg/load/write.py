@@ -26,7 +26,7 @@ from geokg.model.vocab import GEODM, ONTOLOGY_IRI, PRISM, Iris
 from geokg.store import Store
 from geokg.store.results import as_bytes, ntriples
 from geokg.store.sparql import iri, values
-from geokg.validate.rules import doi_taken
+from geokg.validate.rules import doi_taken, paper_graph_content, paper_id_of
 from geokg.validate.shapes import Validator
 
 #: How many paper graphs go into one update (one transaction).
@@ -124,9 +124,10 @@ class GraphWrite:
     def check_writable(self, graphs: set[str]) -> None:
         """Refuse graphs that are not paper graphs (:class:`PermissionError`)."""
         for graph in sorted(graphs):
-            if not graph.startswith(self.iris.paper_graph_prefix) or graph == self.iris.paper_graph_prefix:
+            if paper_id_of(graph, self.iris) is None:
                 raise PermissionError(f"graph {graph} cannot be written through the API: only paper graphs "
-                                      f"({self.iris.paper_graph_prefix}<id>) can; the ontology and catalogue are loaded from files")
+                                      f"({self.iris.paper_graph_prefix}<id>, the id of letters, digits, '.', '_', '-') can; "
+                                      "the ontology and catalogue are loaded from files")
 
     def current(self, graphs: set[str]) -> ox.Store:
         """A scratch store holding the graphs as they are now."""
@@ -139,26 +140,33 @@ class GraphWrite:
 
     def problems(self, scratch: ox.Store, graphs: set[str]) -> list[RecordError]:
         out: list[RecordError] = []
+        seen: dict[str, str] = {}  # DOI -> the graph of this batch holding it
         for graph in sorted(graphs):
             data = as_bytes(scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)))
             if not data:
                 continue  # the write deletes this paper
             g = Graph()
             g.parse(data=data, format="nt")
-            out += self.validator.check_graph(g, graph)
+            content = paper_graph_content(graph, g, self.iris)
+            out += content or self.validator.check_graph(g, graph)
             for doi in g.objects(None, PRISM.doi):
+                if str(doi) in seen:
+                    out.append(RecordError(graph, "doi", f"DOI {doi} is also in {seen[str(doi)]} of the same write [rule: unique DOI]"))
+                seen[str(doi)] = graph
                 out += doi_taken(self.store, str(doi), graph, graph)
         return out
 
-    def write(self, graphs: set[str], change: Change) -> None:
+    def write(self, graphs: set[str], change: Change, reads: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         """Apply ``change`` to a scratch copy of the graphs, validate, then replace them in one transaction.
 
+        :param reads: other graphs the change reads (copied into the scratch store; the change must
+            leave them as they were and out of it)
         :raises PermissionError: a graph is not a paper graph
         :raises ValidationFailed: the new content breaks the shapes or the rules; nothing was changed
         """
         self.check_writable(graphs)
         with self._lock, _file_lock(self.lock_path):
-            scratch = self.current(graphs)
+            scratch = self.current(graphs | set(reads))
             change(scratch)
             problems = self.problems(scratch, graphs)
             if problems:

@@ -6,12 +6,15 @@ journals, sources), collecting *all* problems so a curator sees them at once.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from geokg import resources
-from geokg.errors import RecordError
+from geokg.errors import RecordError, closest
 from geokg.model.ontology import ConceptIndex, concept_index, read_ontology
 from geokg.model.records import (
     DatasetRecord,
@@ -23,6 +26,7 @@ from geokg.model.records import (
     load_paper,
     normalise_doi,
     problems_of,
+    read_yaml,
 )
 from geokg.model.vocab import SCHEME
 
@@ -73,7 +77,7 @@ def read_catalogue(loaders: Path, problems: list[RecordError]) -> Catalogue:
 def dataset_problems(catalogue: Catalogue, index: ConceptIndex) -> list[RecordError]:
     """Data types, platforms and instruments of catalogued datasets that are not concepts of their scheme."""
     return [
-        RecordError(f"datasets/{d.id}.yaml", f"{name}[{i}]", f"unknown {SCHEME[scheme].label} {t!r}")
+        RecordError(f"datasets/{d.id}.yaml", f"{name}[{i}]", f"unknown {SCHEME[scheme].label} {t!r}" + closest(t, index.by_scheme.get(scheme, ())))
         for d in catalogue.datasets.values()
         for name, scheme in (("data_types", "data-type"), ("platforms", "platform"), ("instruments", "instrument"))
         for i, t in enumerate(getattr(d, name), 1)
@@ -85,33 +89,74 @@ def reference_problems(record: PaperRecord, source: str, catalogue: Catalogue, i
     """Every reference of a paper record that does not resolve, each as its own error."""
     out: list[RecordError] = []
 
-    def need(ok: bool, path: str, message: str) -> None:
+    def need(ok: bool, path: str, message: str, known: Iterable[str] = ()) -> None:
         if not ok:
-            out.append(RecordError(source, path, message))
+            quoted = re.search(r"""(['"])(.*)\1$""", message)  # the value the message names, as repr() wrote it
+            out.append(RecordError(source, path, message + (closest(quoted.group(2), known) if quoted else "")))
 
-    need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}")
-    if record.provenance:
-        need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}")
+    def ids(*schemes: str) -> list[str]:
+        return [c for s in schemes for c in index.by_scheme.get(s, ())]
+
+    if record.journal is not None:  # None only in a record that failed the model (see _lenient)
+        need(record.journal in catalogue.journals, "journal", f"unknown journal {record.journal!r}", catalogue.journals)
+    if record.provenance and record.provenance.source is not None:
+        need(record.provenance.source in catalogue.sources, "provenance.source", f"unknown source {record.provenance.source!r}", catalogue.sources)
     for i, process in enumerate(record.processes, 1):
-        need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}")
+        need(index.has("process", process), f"processes[{i}]", f"unknown natural process {process!r}", ids("process"))
     for i, ma in enumerate(record.method_applications, 1):
         where = f"method_applications[{i}]"
-        need(index.has("method", ma.method) or index.has("technique", ma.method), f"{where}.method",
-             f"unknown method or technique {ma.method!r}")
+        if ma.method is not None:
+            need(index.has("method", ma.method) or index.has("technique", ma.method), f"{where}.method",
+                 f"unknown method or technique {ma.method!r}", ids("method", "technique"))
         for j, purpose in enumerate(ma.purposes, 1):
-            need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}")
+            need(index.has("purpose", purpose), f"{where}.purposes[{j}]", f"unknown purpose {purpose!r}", ids("purpose"))
         for j, dataset in enumerate(ma.inputs, 1):
-            need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}")
+            need(dataset in catalogue.datasets, f"{where}.inputs[{j}]", f"unknown dataset {dataset!r}", catalogue.datasets)
     for i, use in enumerate(record.other_datasets, 1):
-        need(use.dataset in catalogue.datasets, f"other_datasets[{i}].dataset", f"unknown dataset {use.dataset!r}")
-        need(index.has("dataset-role", use.role), f"other_datasets[{i}].role", f"unknown dataset role {use.role!r}")
+        if use.dataset is not None:
+            need(use.dataset in catalogue.datasets, f"other_datasets[{i}].dataset", f"unknown dataset {use.dataset!r}", catalogue.datasets)
+        if use.role is not None:
+            need(index.has("dataset-role", use.role), f"other_datasets[{i}].role", f"unknown dataset role {use.role!r}", ids("dataset-role"))
     for i, period in enumerate(record.time_periods, 1):
-        need(index.has("geologic-time", period), f"time_periods[{i}]", f"unknown geologic time unit {period!r}")
+        need(index.has("geologic-time", period), f"time_periods[{i}]", f"unknown geologic time unit {period!r}", ids("geologic-time"))
     for i, body in enumerate(record.bodies, 1):
-        need(index.has("body", body), f"bodies[{i}]", f"unknown planetary body {body!r}")
+        need(index.has("body", body), f"bodies[{i}]", f"unknown planetary body {body!r}", ids("body"))
     for i, section in enumerate(record.report_sections, 1):
         need(section in index.notation, f"report_sections[{i}]", f"no report section {section!r}")
     return out
+
+
+def _lenient(path: Path) -> Any:
+    """The references of a record file that failed the record model, as far as they can be read (text
+    where text is expected, None or empty lists elsewhere); None if the file is no mapping at all."""
+    try:
+        data = read_yaml(path)
+    except RecordError:
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+    def texts(value: Any) -> list[str]:
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def mappings(value: Any) -> list[dict[str, Any]]:
+        return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+    provenance = data.get("provenance")
+    return SimpleNamespace(
+        journal=text(data.get("journal")),
+        provenance=SimpleNamespace(source=text(provenance.get("source"))) if isinstance(provenance, dict) else None,
+        processes=texts(data.get("processes")),
+        method_applications=[SimpleNamespace(method=text(m.get("method")), purposes=texts(m.get("purposes")), inputs=texts(m.get("inputs")))
+                             for m in mappings(data.get("method_applications"))],
+        other_datasets=[SimpleNamespace(dataset=text(u.get("dataset")), role=text(u.get("role"))) for u in mappings(data.get("other_datasets"))],
+        time_periods=texts(data.get("time_periods")),
+        bodies=texts(data.get("bodies")),
+        report_sections=texts(data.get("report_sections")),
+    )
 
 
 def read_corpus(loaders: Path | None = None, index: ConceptIndex | None = None) -> Corpus:
@@ -126,7 +171,15 @@ def read_corpus(loaders: Path | None = None, index: ConceptIndex | None = None) 
         try:
             record = load_paper(path)
         except RecordError as exc:
-            corpus.problems.extend(problems_of(exc))
+            found = problems_of(exc)
+            # The references are checked too, so that every problem shows in one pass; an id of the wrong
+            # form ("random forest") is better told as an unknown one with the closest ids.
+            lenient = _lenient(path)
+            references = reference_problems(lenient, str(path), corpus.catalogue, index) if lenient is not None else []
+            told = {p.field for p in references}
+            found = [p for p in found if not (p.field in told and "does not have the expected form" in p.message)]
+            fields = {p.field for p in found}
+            corpus.problems.extend(found + [p for p in references if p.field not in fields])
             continue
         if path.stem != record.id:
             corpus.problems.append(RecordError(str(path), "id", f"must equal the file name {path.stem!r}"))

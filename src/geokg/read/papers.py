@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
-from rdflib.term import Node
 
 from geokg.errors import NotFound
 from geokg.index.text import query_terms, snippet
-from geokg.model.vocab import FABIO, GEODM, PRISM, SCHEMES, SPARQL_PREFIXES, concept_id
+from geokg.model.vocab import FABIO, GEODM, PRISM, SCHEMES, concept_id
 from geokg.read.context import Reader
 from geokg.store.sparql import iri, literal
 
@@ -93,6 +93,24 @@ def paper_details(reader: Reader, paper: str, graph_iri: str | None = None) -> d
 DETAILS_CACHE = 2000
 
 
+def paper_json(reader: Reader, paper: str, graph_iri: str) -> bytes:
+    """:func:`paper_details` as JSON, kept by the paper graph's checksum like the details (a changed
+    paper has a new checksum, so nothing stale is served).
+
+    :raises NotFound: no such paper
+    """
+    key = (graph_iri, reader.index.checksum(graph_iri))
+    found = reader.documents.get(key) if key[1] else None
+    if found is not None:
+        return found
+    body = json.dumps(paper_details(reader, paper, graph_iri), ensure_ascii=False, separators=(",", ":")).encode()
+    if key[1]:
+        reader.documents[key] = body
+        while len(reader.documents) > DETAILS_CACHE:
+            reader.documents.popitem(last=False)
+    return body
+
+
 def _read_details(reader: Reader, paper: str, graph_iri: str | None) -> dict[str, Any]:
     try:
         term = iri(paper)
@@ -103,82 +121,94 @@ def _read_details(reader: Reader, paper: str, graph_iri: str | None) -> dict[str
         if not found:
             raise NotFound(f"nothing is known about {paper}")
         graph_iri = found[0]["g"]
-    # The paper's own graph as a constant, and one branch per kind of fact, so that the engine
-    # reads that graph only and no branch multiplies another's solutions.
-    graph = iri(graph_iri)
-    triples = reader.store.query(SPARQL_PREFIXES + f"""CONSTRUCT {{ ?s ?p ?o . ?o skos:prefLabel ?l . ?o skos:notation ?n .
-                                                    ?d dcterms:title ?dt ; geodm:dataType ?ty . ?ty skos:prefLabel ?tl .
-                                                    {graph} ?gp ?go . {term} {iri(IN_GRAPH)} {graph} }}
-        WHERE {{
-          {{ GRAPH {graph} {{ ?s ?p ?o }} OPTIONAL {{ ?o skos:prefLabel ?l }} OPTIONAL {{ ?o skos:notation ?n }} }}
-          UNION {{ {term} geodm:usesDataset|(geodm:hasDatasetUse/geodm:dataset) ?d . ?d dcterms:title ?dt ; geodm:dataType ?ty .
-                   ?ty skos:prefLabel ?tl }}
-          UNION {{ GRAPH {graph} {{ {graph} ?gp ?go }} }}
-        }}""")
-    return _as_json(_Triples(triples), URIRef(paper))
+    # The paper's own graph as the store keeps it (a Graph Store read: nothing to plan), plus the
+    # labels of the concepts and the titles and types of the datasets it names, from the reader's
+    # catalogue (read once): one round trip per paper.
+    buffer = io.BytesIO()
+    reader.store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph_iri)
+    own = list(ox.parse(buffer.getvalue(), format=ox.RdfFormat.N_TRIPLES))
+    if not own:
+        raise NotFound(f"nothing is known about {paper}")
+    named = reader.catalogue_terms
+    extra: list[Any] = [ox.Triple(ox.NamedNode(paper), ox.NamedNode(IN_GRAPH), ox.NamedNode(graph_iri))]
+    seen: set[str] = set()
+    todo = [t.object.value for t in own if isinstance(t.object, ox.NamedNode)]
+    while todo:  # the objects the graph names, and what their descriptions name (a dataset's data types)
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for t in named.get(subject, ()):
+            extra.append(t)
+            if isinstance(t.object, ox.NamedNode):
+                todo.append(t.object.value)
+    return _as_json(_Triples([*own, *extra]), URIRef(paper))
 
 
-#: A predicate of the CONSTRUCT above only: links the paper to its graph, which the graph's own
-#: triples (provenance) are about.
+#: A predicate of the details only: links the paper to its graph, which the graph's own triples
+#: (provenance) are about.
 IN_GRAPH = "urn:geokg:in-graph"
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+class _Text(str):
+    """A literal's lexical form, with its language tag."""
+
+    language: str | None = None
 
 
-def _term(term: Any) -> Node:
-    """An rdflib term for a pyoxigraph term."""
+def _term(term: Any) -> str:
+    """A pyoxigraph term as a plain value: an IRI as itself, a blank node as ``_:id``, a literal as
+    its text with its language (cheaper than an rdflib term, and all the details need)."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return term.value
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    return BNode(term.value)
+        text = _Text(term.value)
+        text.language = term.language
+        return text
+    return f"_:{term.value}"
 
 
 class _Triples:
-    """The few rdflib Graph lookups :func:`_as_json` needs, over a query's triples: several times
-    cheaper than serialising them and parsing them again into an rdflib Graph."""
+    """The few rdflib Graph lookups :func:`_as_json` needs (by IRI or rdflib term), over a query's or a
+    graph's triples: several times cheaper than parsing them into an rdflib Graph."""
 
     def __init__(self, triples: Any) -> None:
-        self.index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        self.index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
-            values = self.index[_term(t.subject)][_term(t.predicate)]
+            values = self.index[_term(t.subject)][t.predicate.value]
             o = _term(t.object)
             if o not in values:
                 values.append(o)
 
-    def objects(self, s: Node, p: Node) -> list[Node]:
-        found = self.index.get(s)
-        return list(found.get(p, ())) if found else []
+    def objects(self, s: str, p: str) -> list[str]:
+        found = self.index.get(str(s))
+        return list(found.get(str(p), ())) if found else []
 
-    def value(self, s: Node, p: Node) -> Node | None:
+    def value(self, s: str, p: str) -> str | None:
         found = self.objects(s, p)
         return found[0] if found else None
 
 
-def _texts(g: _Triples, s: Node, p: URIRef) -> dict[str, str]:
+def _texts(g: _Triples, s: str, p: URIRef) -> dict[str, str]:
     return {(getattr(o, "language", None) or ""): str(o) for o in g.objects(s, p)}
 
 
-def _labelled(g: _Triples, node: Node | None) -> dict[str, Any]:
+def _labelled(g: _Triples, node: str | None) -> dict[str, Any]:
     labels = _texts(g, node, SKOS.prefLabel) if node is not None else {}
     return {"id": concept_id(str(node)).rsplit("/", 1)[-1], "iri": str(node), "label_en": labels.get("en"), "label_zh": labels.get("zh")}
 
 
-def _text(g: _Triples, s: Node | None, p: URIRef) -> str | None:
+def _text(g: _Triples, s: str | None, p: URIRef) -> str | None:
     value = g.value(s, p) if s is not None else None
     return str(value) if value is not None else None
 
 
 def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
-    def order(node: Node) -> int:
+    def order(node: str) -> int:
         value = g.value(node, GEODM.order)
         return int(str(value)) if value is not None else 0
 
-    def sorted_nodes(s: Node, p: URIRef) -> list[Node]:
+    def sorted_nodes(s: str, p: URIRef) -> list[str]:
         return sorted(g.objects(s, p), key=str)
 
     applications = [{
@@ -246,7 +276,7 @@ def _as_json(g: _Triples, paper: URIRef) -> dict[str, Any]:
     }
 
 
-def _sequence(g: _Triples, node: Node | None) -> list[str]:
+def _sequence(g: _Triples, node: str | None) -> list[str]:
     """The members of an rdf:Seq in order (rdf:_1, rdf:_2, …)."""
     if node is None:
         return []

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geokg import resources
-from geokg.errors import InvalidInput, NotFound, QueryError
+from geokg.errors import InvalidInput, NotFound, QueryError, closest
 from geokg.model.ontology import ConceptIndex, default_index
 from geokg.model.vocab import GKC, SCHEMES, Iris
 from geokg.store.results import rows
@@ -112,7 +112,8 @@ def _term(param: Param, value: str, index: ConceptIndex, iris: Iris) -> str:
         scheme = CONCEPT_TYPES[param.type]
         known = index.has(scheme, concept) if scheme else concept in index.notation.values()
         if not known:
-            raise InvalidInput(f"parameter ?{param.name}: {value!r} is not a concept of the {param.type} scheme")
+            known_ids = index.by_scheme.get(scheme, frozenset()) if scheme else index.notation.values()
+            raise InvalidInput(f"parameter ?{param.name}: {value!r} is not a concept of the {param.type} scheme" + closest(value, known_ids))
         return iri(str(GKC[concept]))
     if param.type in ("journal", "dataset"):
         if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", value):
@@ -181,12 +182,34 @@ def run(reader: Reader, name: str, values: dict[str, str]) -> dict[str, Any]:
             "rows": rows(reader.store.query(text))}
 
 
-def resolve_query(query: str, values: dict[str, str], iris: Iris) -> str:
-    """Runnable SPARQL for a ``.rq`` path, a question name, or literal SPARQL."""
-    path = Path(query)
-    if query.endswith(".rq") and path.is_file():
-        return bind(parse_question(path), values, default_index(), iris)
+#: How SPARQL text begins (after comments): a prologue or a query form.
+_SPARQL_START = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_kind(query: str) -> str:
+    """What the ``query`` argument of ``geokg query`` is: ``file``, ``question`` (a name), ``sparql`` or ``words``.
+
+    :raises NotFound: a missing .rq file, or a name close to a question's but not one (with the closest names)
+    """
+    if query.endswith(".rq"):
+        if not Path(query).is_file():
+            raise NotFound(f"no such query file: {query}")
+        return "file"
     if query in questions():
+        return "question"
+    if _SPARQL_START.match(query):
+        return "sparql"
+    if re.fullmatch(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+", query.strip()):
+        raise NotFound(f"unknown question {query!r}{closest(query, questions())}; `geokg questions` lists them")
+    return "words"
+
+
+def resolve_query(query: str, values: dict[str, str], iris: Iris) -> str:
+    """Runnable SPARQL for a ``.rq`` path, a question name, or literal SPARQL (see :func:`query_kind`)."""
+    kind = query_kind(query)
+    if kind == "file":
+        return bind(parse_question(Path(query)), values, default_index(), iris)
+    if kind == "question":
         return bind(questions()[query], values, default_index(), iris)
     if values:
         raise InvalidInput("--param only applies to a named question or a .rq file")

@@ -21,7 +21,17 @@ from geokg.model.vocab import Iris
 from geokg.release import citation, content
 from geokg.release.describe import Creator, Release, check_description, description, statistics
 from geokg.release.diff import Changes, changes_between, changes_markdown
-from geokg.release.files import CHANGES_JSON, CHANGES_MD, CITATION, SUMS, ReleaseError, verify_release, write_sums
+from geokg.release.files import (
+    CHANGES_JSON,
+    CHANGES_MD,
+    CITATION,
+    EXTENSION,
+    EXTENSION_PART,
+    SUMS,
+    ReleaseError,
+    verify_release,
+    write_sums,
+)
 from geokg.release.files import VOID_TTL as VOID_FILE
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$")
@@ -85,9 +95,10 @@ def build_release(
     work.mkdir(parents=True)
     try:
         step("loading and checking the records")
-        store = content.data_store(loaders, iris, version, progress)
+        ontologies = content.ontologies(version)
+        store = content.data_store(loaders, iris, ontologies, progress)
         step("writing the ontology, dumps, papers and mappings")
-        content.write_ontologies(store, work)
+        content.write_ontologies(ontologies, work)
         content.write_dumps(store, work)
         titles = content.write_papers(store, iris, work, version)
         content.write_mappings(work)
@@ -96,11 +107,14 @@ def build_release(
         if changes.concepts.vanished:
             raise ReleaseError(f"concepts of release {previous_version} are gone without deprecation (keep them with "
                                f"owl:deprecated true and dcterms:isReplacedBy): {', '.join(changes.concepts.vanished)}")
+        if changes.concepts.dangling:
+            raise ReleaseError(f"deprecated concepts replaced by no concept (dcterms:isReplacedBy): {', '.join(changes.concepts.dangling)}")
         (work / CHANGES_JSON).write_text(changes.as_json(), encoding="utf-8")
         (work / CHANGES_MD).write_text(changes_markdown(changes, titles), encoding="utf-8")
         found = content.sources(store, iris)
         release = Release(version, issued, iris, people, [s for s, _ in found], content.license_of(store),
-                          endpoint or f"{iris.base}sparql", previous_version)
+                          endpoint or f"{iris.base}sparql", previous_version,
+                          [EXTENSION_PART] if EXTENSION in ontologies else [])
         cff = citation.citation(release, [t for _, t in found])
         (work / CITATION).write_text(citation.dump(cff), encoding="utf-8")
         cff_problems = citation.citation_problems(yaml.safe_load((work / CITATION).read_text(encoding="utf-8")))

@@ -13,26 +13,38 @@ import pyoxigraph as ox
 from rdflib import OWL, Graph, Literal, URIRef
 
 from geokg import resources
+from geokg.errors import ValidationFailed
 from geokg.load.build import Built, Progress
 from geokg.load.corpus import load_corpus
+from geokg.model.extension import read_extension
 from geokg.model.vocab import ONTOLOGY_IRI, Iris
 from geokg.read.context import Reader
 from geokg.read.entities import PREFIXES
 from geokg.read.papers import paper_details
-from geokg.release.files import MAPPINGS, NQUADS, ONTOLOGY, PAPERS_JSON, PAPERS_JSONLD, TRIG
+from geokg.release.files import EXTENSION, MAPPINGS, NQUADS, ONTOLOGY, PAPERS_JSON, PAPERS_JSONLD, TRIG
 from geokg.store.embedded import EmbeddedStore
-from geokg.store.results import as_bytes, ntriples, rows
+from geokg.store.results import as_bytes, rows
 from geokg.store.sparql import iri
 from geokg.validate.links import export_mappings
 
 
-def ontology_files() -> list[tuple[str, Path, URIRef]]:
-    """The ontologies a release carries: (file name in the release, source file, ontology IRI).
+def ontologies(version: str) -> dict[str, Graph]:
+    """The ontologies a release carries, by file name: GeoKG's with ``owl:versionIRI`` and
+    ``owl:versionInfo`` of the release, and the project's vocabulary extension when it has one.
 
-    A project's vocabulary extension is one more row here (its file, e.g. ``geokg-extension.ttl``,
-    and its own ontology IRI); everything else (version IRIs, graphs, checksums) follows.
+    :raises ValidationFailed: the extension has problems (each names its file and entry)
     """
-    return [(ONTOLOGY, resources.ontology_file(), ONTOLOGY_IRI)]
+    base = versioned(resources.ontology_file(), ONTOLOGY_IRI, version)
+    out = {ONTOLOGY: base}
+    extension = resources.vocabulary_file()
+    if extension is not None:
+        added, problems = read_extension(extension, base)
+        if problems:
+            raise ValidationFailed(problems)
+        for prefix, ns in base.namespaces():
+            added.bind(prefix, ns)
+        out[EXTENSION] = added
+    return out
 
 
 def version_iri(ontology: URIRef, version: str) -> URIRef:
@@ -49,16 +61,25 @@ def versioned(source: Path, ontology: URIRef, version: str) -> Graph:
     return g
 
 
-def data_store(loaders: Path | None, iris: Iris, version: str,
+def data_store(loaders: Path | None, iris: Iris, graphs: dict[str, Graph],
                progress: Callable[[Progress], Iterable[Built]] = lambda it: it) -> EmbeddedStore:
     """The records loaded into a scratch store (every record checked, as ``geokg load`` does:
-    an invalid record raises :class:`ValidationFailed`), the ontologies with their versions."""
+    an invalid record raises :class:`ValidationFailed`), the ontology graph being the versioned
+    ontologies (GeoKG's and the project's extension, as ``geokg load`` puts them together)."""
     store = EmbeddedStore()
     load_corpus(store, loaders=loaders, iris=iris, progress=progress)
+    ontology = Graph()
+    for g in graphs.values():
+        ontology += g
     # The versioned ontology carries no record checksum: a later `geokg load` over a store loaded
     # from the release writes the ontology of its own files again.
-    store.replace_graphs({str(o): versioned(src, o, version).serialize(format="nt") for _, src, o in ontology_files()})
+    store.replace_graphs({str(ONTOLOGY_IRI): ontology.serialize(format="nt")})
     return store
+
+
+def write_ontologies(graphs: dict[str, Graph], folder: Path) -> None:
+    for name, g in graphs.items():
+        (folder / name).write_text(g.serialize(format="turtle"), encoding="utf-8")
 
 
 def paper_graphs(store: EmbeddedStore, iris: Iris) -> list[str]:
@@ -70,16 +91,6 @@ def write_dumps(store: EmbeddedStore, folder: Path) -> None:
         # mtime 0 and no file name inside: the same data give the same bytes, so the same checksum.
         with (folder / name).open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
             store.dump(cast(IO[bytes], out), fmt)
-
-
-def write_ontologies(store: EmbeddedStore, folder: Path) -> None:
-    for name, source, ontology in ontology_files():
-        g = Graph()
-        for prefix, ns in Graph().parse(source, format="turtle").namespaces():
-            g.bind(prefix, ns)
-        g.parse(data=ntriples(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(str(ontology))} {{ ?s ?p ?o }} }}")),
-                format="nt")
-        (folder / name).write_text(g.serialize(format="turtle"), encoding="utf-8")
 
 
 def compact_iri(iri: str, prefixes: dict[str, str]) -> str:

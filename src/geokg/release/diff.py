@@ -18,7 +18,7 @@ from rdflib import OWL, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from geokg.model.vocab import GKC
-from geokg.release.files import MAPPINGS, ONTOLOGY, PAPERS_JSON
+from geokg.release.files import EXTENSION, MAPPINGS, ONTOLOGY, PAPERS_JSON
 from geokg.validate.links import read_table
 
 
@@ -30,6 +30,8 @@ class ConceptChanges:
     deprecated: list[dict[str, Any]] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
     """IRIs of the previous release that are gone without deprecation (an error)."""
+    dangling: list[str] = field(default_factory=list)
+    """Deprecated concepts replaced by something that is no concept (an error)."""
 
 
 @dataclass
@@ -71,6 +73,7 @@ def concept_changes(old: Graph, new: Graph) -> ConceptChanges:
     before, after = concepts(old), concepts(new)
     out = ConceptChanges()
     out.vanished = sorted(set(before) - set(after))
+    out.dangling = sorted(c for c, v in after.items() if v["deprecated"] and any(r not in after for r in v["replaced_by"]))
     out.added = sorted(set(after) - set(before))
     for iri in sorted(set(before) & set(after)):
         b, a = before[iri], after[iri]
@@ -83,6 +86,14 @@ def concept_changes(old: Graph, new: Graph) -> ConceptChanges:
         if b["labels"] != a["labels"]:
             out.relabelled.append({"iri": iri, "before": b["labels"], "after": a["labels"]})
     return out
+
+
+def release_ontology(folder: Path) -> Graph:
+    """A release's ontology with its vocabulary extension, if it has one."""
+    g = Graph().parse(folder / ONTOLOGY, format="turtle")
+    if (folder / EXTENSION).is_file():
+        g.parse(folder / EXTENSION, format="turtle")
+    return g
 
 
 # --- papers ----------------------------------------------------------------------------------
@@ -131,8 +142,7 @@ def changes_between(previous: Path | None, folder: Path, version: str, previous_
         fields = _fields(old_papers[iri], new_papers[iri])
         if fields:
             out.papers_changed[iri] = fields
-    out.concepts = concept_changes(Graph().parse(previous / ONTOLOGY, format="turtle"),
-                                   Graph().parse(folder / ONTOLOGY, format="turtle"))
+    out.concepts = concept_changes(release_ontology(previous), release_ontology(folder))
     old_rows, new_rows = _mapping_rows(previous / MAPPINGS), _mapping_rows(folder / MAPPINGS)
     out.mappings_added = [new_rows[k] for k in sorted(set(new_rows) - set(old_rows))]
     out.mappings_removed = [old_rows[k] for k in sorted(set(old_rows) - set(new_rows))]

@@ -19,6 +19,7 @@ from geokg.errors import GeoKGError
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 ONTOLOGY = "geokg-ontology.ttl"
+EXTENSION = "geokg-vocabulary.ttl"
 NQUADS = "geokg-data.nq.gz"
 TRIG = "geokg-data.trig.gz"
 PAPERS_JSONLD = "geokg-papers.jsonld"
@@ -40,8 +41,7 @@ class Part:
     """Media type of the compression (DCAT ``dcat:compressFormat``), for compressed files."""
 
 
-#: What a release holds besides its description and SHA256SUMS (the project's vocabulary
-#: extension, when there is one, is one more row: ``geokg-extension.ttl``).
+#: What a release holds besides its description and SHA256SUMS (and :data:`EXTENSION_PART`).
 PARTS: tuple[Part, ...] = (
     Part(ONTOLOGY, "text/turtle", "The GeoDM ontology and concept schemes (OWL 2 DL + SKOS), versioned"),
     Part(NQUADS, "application/n-quads", "All graphs as N-Quads (one named graph per paper)", "application/gzip"),
@@ -53,6 +53,10 @@ PARTS: tuple[Part, ...] = (
     Part(CHANGES_JSON, "application/json", "What changed since the previous release, machine-readable"),
     Part(CITATION, "application/x-yaml", "How to cite this release (Citation File Format 1.2.0)"),
 )
+
+
+#: The project's vocabulary extension, in the releases of projects that have one.
+EXTENSION_PART = Part(EXTENSION, "text/turtle", "The project's vocabulary extension (SKOS concepts)")
 
 
 class ReleaseError(GeoKGError):

@@ -105,6 +105,8 @@ class Data:
 def _literal_ok(v: Node, datatype: URIRef) -> bool:
     if not isinstance(v, Literal):
         return False
+    if datatype == RDF.langString:  # a language-tagged string, whatever rdflib names its datatype
+        return v.language is not None
     if v.datatype is None and v.language is None and datatype == XSD.string:
         return isinstance(v.value, str)
     if v.datatype != datatype or getattr(v, "ill_typed", None) is True:
@@ -120,11 +122,10 @@ def _literal_ok(v: Node, datatype: URIRef) -> bool:
 
 
 def _string(v: Node) -> str | None:
-    """The text pySHACL matches a pattern against (None: no pattern can match it)."""
-    if isinstance(v, URIRef):
+    """The text a pattern is matched against: SPARQL's STR(), an IRI or a literal's lexical form
+    (a date's too). None for a blank node, which no pattern matches."""
+    if isinstance(v, (URIRef, Literal)):
         return str(v)
-    if isinstance(v, Literal) and isinstance(v.value, str) and v.datatype in (None, RDF.langString, XSD.string):
-        return v.value
     return None
 
 

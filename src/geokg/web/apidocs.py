@@ -11,12 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from geokg.web.security import policy_for
+
 router = APIRouter(include_in_schema=False)
 
 
 def _with_language(page: HTMLResponse) -> HTMLResponse:
     """FastAPI's pages declare no language (screen readers need one); the docs are in English."""
-    return HTMLResponse(bytes(page.body).replace(b"<html>", b'<html lang="en">', 1))
+    body = bytes(page.body).replace(b"<html>", b'<html lang="en">', 1)
+    return HTMLResponse(body, headers={"Content-Security-Policy": policy_for(body)})
 VENDOR = "/static/vendor"
 FAVICON = f"{VENDOR}/swagger-ui/favicon-32x32.png"
 

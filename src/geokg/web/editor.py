@@ -11,12 +11,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from geokg.errors import NotFound, QueryError, QueryTimeout, StoreUnavailable
+from geokg.errors import NotFound, ProtocolError, QueryError, QueryTimeout, StoreUnavailable
 from geokg.model.ontology import default_index
 from geokg.model.vocab import GEODM, GKC
 from geokg.read.questions import CONCEPT_TYPES, Question, bind, questions
 from geokg.store.results import rows, solutions
-from geokg.store.sparql_text import cap_results, query_form
+from geokg.store.sparql_guard import Refused, capped_query, check_services, read_query
 from geokg.web.i18n import STRINGS, language
 from geokg.web.pages import reader_of, render
 
@@ -131,13 +131,17 @@ def _bind(request: Request, question: Question, values: dict[str, str]) -> str:
 def _run(request: Request, text: str) -> dict[str, Any]:
     """Run a query for the page itself (the no-JavaScript path): a table of at most PAGE_ROWS rows."""
     reader = reader_of(request)
-    form = query_form(text)
-    if form not in ("SELECT", "ASK"):
-        return {"error": None, "other": True}
-    capped, _ = cap_results(text, min(PAGE_ROWS, request.app.state.settings.max_rows))
-    try:
+    try:  # the same guard as /sparql: a real parse, the allowlist, the cap
+        plan = read_query(text)
+        form = plan.form
+        if form not in ("SELECT", "ASK"):
+            return {"error": None, "other": True}
+        check_services(plan, request.app.state.settings.service_allowlist)
+        capped, _ = capped_query(plan, min(PAGE_ROWS, request.app.state.settings.max_rows))
         result = reader.store.query(capped)
-    except (QueryError, QueryTimeout, StoreUnavailable) as exc:
+    except ProtocolError as exc:
+        return {"error": exc.message}
+    except (Refused, QueryError, QueryTimeout, StoreUnavailable) as exc:
         return {"error": str(exc)}
     if form == "ASK":
         return {"boolean": bool(result)}

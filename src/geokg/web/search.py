@@ -70,7 +70,9 @@ def _strict(request: Request, understood: list[dict[str, Any]]) -> dict[str, Any
         return None
     values = {"method": by_kind["method"][0], "purpose": by_kind["purpose"][0], "dataType": by_kind["data-type"][0]}
     reader = reader_of(request)
-    found = len({r["paper"] for r in rows(reader.store.query(bind(questions()[STRICT_QUESTION], values, default_index(), reader.iris)))})
+    # A query over the store that grows with it: kept until the index (written with the store) changes.
+    found = reader.index.memoised("strict", tuple(sorted(values.items())), lambda: len({r["paper"] for r in rows(reader.store.query(
+        bind(questions()[STRICT_QUESTION], values, default_index(), reader.iris)))}))
     return {"papers": found, "href": "/editor?" + urlencode({"question": STRICT_QUESTION, **values, "run": 1})}
 
 

@@ -33,7 +33,7 @@ def _graph_param(request: Request) -> str:
     return graph
 
 
-@router.get("/store", summary="Graph Store Protocol: read a graph")
+@router.api_route("/store", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
 def read_graph(request: Request, store: StoreDep) -> Response:
     """The triples of one named graph, in the negotiated RDF format (404 if there is no such graph)."""
     graph = _graph_param(request)
@@ -69,6 +69,10 @@ def _loader(body: bytes, media: str, graph: str, replace: bool) -> Change:
             scratch.load(body, format=fmt, to_graph=target, base_iri=graph)
         except (SyntaxError, ValueError) as exc:
             raise ProtocolError(400, f"the body is not valid {media}: {exc}") from None
+        others = sorted(str(g) for g in scratch.named_graphs() if g != target)
+        if others:  # a dataset body (N-Quads) naming other graphs: refuse, never drop them silently
+            raise ProtocolError(400, f"the body holds quads of other graphs than {graph}: {', '.join(others[:3])}; "
+                                     "send each graph to its own ?graph=")
 
     return change
 

@@ -3,9 +3,12 @@ SPARQL Update by POST when a write token is configured; the Service Description 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import parse_qs
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -19,53 +22,45 @@ from geokg.model.vocab import Iris
 from geokg.read.release import loaded_release
 from geokg.settings import Settings
 from geokg.store import Store
-from geokg.store.sparql_text import cap_results, nesting_depth, outbound_targets, query_form
+from geokg.store.sparql_guard import Refused, capped_query, check_services, read_query
 
 router = APIRouter(tags=["sparql"])
 
 GraphParam = Annotated[list[str] | None, Query(alias="default-graph-uri")]
 NamedParam = Annotated[list[str] | None, Query(alias="named-graph-uri")]
 _FORM = "application/x-www-form-urlencoded"
-#: Deeper nesting than this is refused before it reaches the engine: Oxigraph's recursive
-#: parser overflows its stack (and aborts) somewhere below 10,000 levels.
-MAX_NESTING = 256
-
-
-def allowed_target(target: str, allowlist: list[str]) -> bool:
-    """Whether a SERVICE/LOAD target is allowlisted: exact IRI, or under an entry ending in '/'."""
-    if target.startswith(("?", "$")):
-        return False  # a variable endpoint could go anywhere
-    return any(target == entry or (entry.endswith("/") and target.startswith(entry)) for entry in allowlist)
-
-
-def check_outbound(text: str, settings: Settings) -> None:
-    for target in outbound_targets(text):
-        if not allowed_target(target, settings.service_allowlist):
-            raise ProtocolError(403, f"outbound request to {target} refused: not in the SERVICE allowlist (GEOKG_SERVICE_ALLOWLIST)")
+#: How engines word an evaluation error that is the query's, not the engine's (a 500 otherwise):
+#: Oxigraph, Virtuoso.
+_UNSUPPORTED = (b"not supported", b"Undefined procedure")
 
 
 def run_query(request: Request, store: Store, settings: Settings, text: str, graphs: list[str], named: list[str]) -> Response:
-    if nesting_depth(text) > MAX_NESTING:
-        raise ProtocolError(400, f"the query nests groups or expressions deeper than {MAX_NESTING} levels")
-    form = query_form(text)
-    offered = list(GRAPH_TYPES) if form in ("CONSTRUCT", "DESCRIBE") else list(RESULT_TYPES)
+    # The guard's parse decides everything; the engine gets the text the guard parsed (or nothing).
+    try:
+        plan = read_query(text)
+    except Refused as exc:
+        raise ProtocolError(400, str(exc)) from None
+    offered = list(GRAPH_TYPES) if plan.form in ("CONSTRUCT", "DESCRIBE") else list(RESULT_TYPES)
     media = choose(request.headers.get("accept"), offered)
     if media is None:
-        raise ProtocolError(406, f"cannot answer a {form or 'SPARQL'} query in {request.headers.get('accept')!r}; available: {', '.join(offered)}")
-    check_outbound(text, settings)
-    sent, capped = cap_results(text, settings.max_rows)
+        raise ProtocolError(406, f"cannot answer a {plan.form} query in {request.headers.get('accept')!r}; available: {', '.join(offered)}")
+    check_services(plan, settings.service_allowlist)
+    try:
+        sent, capped = capped_query(plan, settings.max_rows)
+    except Refused as exc:
+        raise ProtocolError(400, str(exc)) from None
     try:
         answer = store.forward_query(sent, media, default_graphs=graphs or None, named_graphs=named or None,
                                      timeout=settings.query_timeout)
-        if answer.status == 400 and capped:
-            # Report the error against the query as the client wrote it, not the capped one.
-            answer = store.forward_query(text, media, timeout=settings.query_timeout)
     except QueryTimeout as exc:
         raise ProtocolError(503, f"{exc}; narrow the query or raise GEOKG_QUERY_TIMEOUT") from None
     except StoreUnavailable as exc:
         raise ProtocolError(503, str(exc), {"Retry-After": "1"}) from None
     if answer.status == 400:
         raise ProtocolError(400, f"malformed query: {answer.body.decode('utf-8', 'replace').strip()}")
+    if answer.status == 500 and any(marker in answer.body for marker in _UNSUPPORTED):
+        # A function or feature the engine does not implement: the client's to change (4xx), with the engine's words.
+        raise ProtocolError(400, f"the query uses what the store does not support: {answer.body.decode('utf-8', 'replace').strip()[:500]}")
     if answer.status != 200:
         raise ProtocolError(502 if answer.status >= 500 else answer.status,
                             f"the store answered {answer.status}: {answer.body.decode('utf-8', 'replace').strip()[:500]}")
@@ -75,19 +70,56 @@ def run_query(request: Request, store: Store, settings: Settings, text: str, gra
     return Response(answer.body, media_type=content_type(answer.media_type or media), headers=headers)
 
 
+class QuerySlots:
+    """At most ``size`` queries run at once, each on a thread of its own pool, so slow queries never
+    take the threads every other route runs on; a query waits at most ``wait`` seconds for its turn."""
+
+    def __init__(self, size: int, wait: float) -> None:
+        self.limiter = anyio.CapacityLimiter(max(1, size))
+        self.wait = wait
+
+    async def run(self, function: Callable[[], Response]) -> Response:
+        try:
+            with anyio.fail_after(self.wait):
+                await self.limiter.acquire()
+        except TimeoutError:
+            raise ProtocolError(503, "too many SPARQL queries are running; retry shortly", {"Retry-After": "2"}) from None
+        try:
+            return await anyio.to_thread.run_sync(function, limiter=_OWN_THREADS)
+        finally:
+            self.limiter.release()
+
+
+#: The threads queries run on (beside the default pool of the other routes); QuerySlots bounds their use.
+_OWN_THREADS = anyio.CapacityLimiter(64)
+
+
+def _slots(request: Request, settings: Settings) -> QuerySlots:
+    slots: QuerySlots | None = getattr(request.app.state, "query_slots", None)
+    if slots is None:
+        slots = request.app.state.query_slots = QuerySlots(settings.max_concurrent_queries, settings.query_timeout)
+    return slots
+
+
+def _query(request: Request, store: Store, settings: Settings, text: str, graphs: list[str], named: list[str]) -> Awaitable[Response]:
+    return _slots(request, settings).run(lambda: run_query(request, store, settings, text, graphs, named))
+
+
 @router.get("/sparql", summary="SPARQL query (GET) or the service description")
-def sparql_get(
+async def sparql_get(
     request: Request, store: StoreDep, settings: SettingsDep,
     default_graph_uri: GraphParam = None, named_graph_uri: NamedParam = None, query: str | None = None,
 ) -> Response:
     """Run ``query``; without one, return the SPARQL 1.1 Service Description of this endpoint."""
+    if len(request.query_params.getlist("query")) > 1:
+        raise ProtocolError(400, "the request must carry exactly one 'query' parameter")
     if query is None:
         if "update" in request.query_params:
             raise ProtocolError(400, "SPARQL Update must be sent by POST")
-        release = loaded_release(store, Iris(settings.base_iri))
+        release = await run_in_threadpool(loaded_release, store, Iris(settings.base_iri))
         return service_description(str(request.url.replace(query="")), request.headers.get("accept"), settings, release,
                                    str(request.url_for("well_known_void")))
-    return run_query(request, store, settings, query, default_graph_uri or [], named_graph_uri or [])
+    return await _query(request, store, settings, query, default_graph_uri or [], named_graph_uri or [])
 
 
 def _decode(body: bytes, what: str) -> str:
@@ -126,4 +158,4 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
     else:
         raise ProtocolError(
             415, f"unsupported content type {media or '(none)'!r}: use {_FORM}, application/sparql-query or application/sparql-update")
-    return await run_in_threadpool(run_query, request, store, settings, text, graphs, named)
+    return await _query(request, store, settings, text, graphs, named)

@@ -44,6 +44,7 @@ class ManagedStore:
 
     def _guarded(self, run: Callable[[], T]) -> T:
         generation = self.engine.generation
+        started = time.monotonic()
         try:
             return run()
         except QueryTimeout as exc:
@@ -62,6 +63,13 @@ class ManagedStore:
             if not self.engine.alive():
                 self.engine.kill_and_restart(generation)
                 raise StoreUnavailable("the query engine stopped while answering and was restarted; retry the request") from None
+            if time.monotonic() - started >= self.engine.timeout:
+                # Past its limit the engine cuts a streamed answer short, but may run on (some plans
+                # ignore its limit): stopped for sure the only way there is.
+                self._killed.add(generation)
+                self.engine.kill_and_restart(generation)
+                raise QueryTimeout(f"the query ran over the time limit of {self.engine.timeout:g} s and was stopped",
+                                   stopped=True) from None
             raise
 
     def _guarded_once(self, run: Callable[[], T]) -> T:

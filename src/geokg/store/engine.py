@@ -161,6 +161,8 @@ class ManagedOxigraph:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._watchdog: threading.Thread | None = None
+        #: Generations killed for passing the memory cap (what the requests they were answering hear).
+        self.over_memory: set[int] = set()
         self._private = ""
         self._key = ""
         self._egress: list[_Egress] = []
@@ -251,6 +253,7 @@ class ManagedOxigraph:
                     self.kill_and_restart(generation)
                 elif self.memory_limit and self._rss() > self.memory_limit:
                     log.warning("query engine over its memory cap (%d MiB); restarting", self.memory_limit >> 20)
+                    self.over_memory.add(generation)
                     self.kill_and_restart(generation)
             except StoreUnavailable:
                 log.exception("query engine restart failed; trying again")

@@ -60,9 +60,9 @@ class ManagedStore:
                 # nothing wrong, so it runs once more on the new engine (reads and whole-graph
                 # replacements are idempotent; a killed transaction left nothing behind).
                 return self._guarded_once(run)
-            if not self.engine.alive():
-                self.engine.kill_and_restart(generation)
-                raise StoreUnavailable("the query engine stopped while answering and was restarted; retry the request") from None
+            if generation in self.engine.over_memory:
+                raise StoreUnavailable(f"the query needed more than the engine's memory limit of {self.engine.memory_limit >> 20} MiB "
+                                       "and was stopped; narrow it") from None
             if time.monotonic() - started >= self.engine.timeout:
                 # Past its limit the engine cuts a streamed answer short, but may run on (some plans
                 # ignore its limit): stopped for sure the only way there is.
@@ -70,6 +70,9 @@ class ManagedStore:
                 self.engine.kill_and_restart(generation)
                 raise QueryTimeout(f"the query ran over the time limit of {self.engine.timeout:g} s and was stopped",
                                    stopped=True) from None
+            if not self.engine.alive():
+                self.engine.kill_and_restart(generation)
+                raise StoreUnavailable("the query engine stopped while answering and was restarted; retry the request") from None
             raise
 
     def _guarded_once(self, run: Callable[[], T]) -> T:

@@ -32,12 +32,11 @@ from starlette.concurrency import run_in_threadpool
 
 from geokg import resources
 from geokg.errors import ProtocolError, RecordError, ValidationFailed
-from geokg.load.build import ntriples
 from geokg.load.write import GraphWrite
 from geokg.model.corpus import read_catalogue
 from geokg.model.ontology import default_index
 from geokg.model.records import PaperRecord
-from geokg.model.to_rdf import paper_graph
+from geokg.model.to_rdf import paper_triples
 from geokg.settings import Settings
 from geokg.web.pages import render
 
@@ -238,7 +237,7 @@ def store_record(writer: GraphWrite, record: PaperRecord) -> str:
     catalogue = read_catalogue(resources.loaders_dir(), [])
     types = {d.id: list(d.data_types) for d in catalogue.datasets.values()}
     graph = str(writer.iris.paper_graph(record.id))
-    text = ntriples(paper_graph(record, default_index(), writer.iris, types))
+    text = paper_triples(record, default_index(), writer.iris, types).ntriples()
 
     def replace(scratch: ox.Store) -> None:
         scratch.remove_graph(ox.NamedNode(graph))

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
 from geokg.ingest.report_table import DraftPaper
 from geokg.model.corpus import Corpus
+from geokg.model.ontology import ConceptIndex
 from geokg.model.records import DOI_PATTERN
+from geokg.model.to_rdf import paper_triples
+from geokg.model.vocab import Iris
 
 EXPECTED_PAPERS = 35  # 34 appendix rows, one of which holds two papers
 
@@ -85,3 +91,19 @@ def test_mentioned_datasets_are_not_used(corpus: Corpus) -> None:
     roles = {u.dataset: u.role for u in lakes.other_datasets}
     assert roles["sentinel-2-msi"] == "mentioned" and "sentinel-2-msi" not in lakes.used_datasets
     assert roles["era5-land"] == "input" and "era5-land" in lakes.used_datasets
+
+
+def test_paper_triples_are_written_as_rdflib_writes_n_triples(corpus: Corpus, index: ConceptIndex) -> None:
+    """The loader's own N-Triples writer (no rdflib graph per paper) says what rdflib's serialiser says,
+    with awkward text too: quotes, backslashes, line breaks, tabs and Chinese."""
+    types = {d.id: d.data_types for d in corpus.catalogue.datasets.values()}
+    awkward = next(iter(corpus.papers.values())).model_copy(
+        update={"keywords": ['say "ice"', "back\\slash", "two\nlines\r\n", "tab\there", "冰川 ∆"]})
+    for record in [*corpus.papers.values(), awkward]:
+        triples = paper_triples(record, index, Iris(), types, "record:abc")
+        text = triples.ntriples()
+        assert len(text.splitlines()) == len(triples) == len(set(text.splitlines()))
+        expected = Graph().parse(data=triples.graph().serialize(format="nt"), format="nt")
+        assert isomorphic(Graph().parse(data=text, format="nt"), expected), record.id
+    parsed = {str(o) for o in Graph().parse(data=paper_triples(awkward, index, Iris(), types).ntriples(), format="nt").objects()}
+    assert {'say "ice"', "back\\slash", "two\nlines\r\n", "tab\there", "冰川 ∆"} <= parsed

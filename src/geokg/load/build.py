@@ -18,7 +18,7 @@ from rdflib import Graph
 from geokg.errors import RecordError
 from geokg.model.ontology import ConceptIndex
 from geokg.model.records import PaperRecord
-from geokg.model.to_rdf import paper_graph
+from geokg.model.to_rdf import paper_triples
 from geokg.model.vocab import Iris
 from geokg.validate.shapes import Validator
 
@@ -49,8 +49,8 @@ class Builder:
     validator: Validator
 
     def batch(self, items: list[Pending]) -> Built:
-        graphs = [paper_graph(record, self.index, self.iris, self.dataset_types, checksum) for record, _, _, checksum in items]
-        texts = [ntriples(g) for g in graphs]
+        graphs = [paper_triples(record, self.index, self.iris, self.dataset_types, checksum) for record, _, _, checksum in items]
+        texts = [g.ntriples() for g in graphs]
         problems = self.validator.check_many(
             [(g, source, str(self.iris.paper(record.id))) for g, (record, source, _, _) in zip(graphs, items, strict=False)], texts)
         refused = {p.source for p in problems}

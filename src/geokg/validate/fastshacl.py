@@ -29,6 +29,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from geokg.model.to_rdf import Triple, ntriples_of
 from geokg.store.results import solutions
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -86,6 +87,8 @@ class Data:
 
     def __init__(self, context: Context, extra: Index) -> None:
         self.context, self.extra, self.superclasses = context.index, extra, context.superclasses
+        self._typed = [s for s, po in extra.items() if RDF.type in po]
+        self._classes: dict[Node, set[Node]] = {}  # node → its types and their superclasses
 
     def objects(self, s: Node, p: Node) -> set[Node]:
         a, b = self.context.get(s), self.extra.get(s)
@@ -95,11 +98,16 @@ class Data:
 
     def instances(self, cls: Node, in_context: Iterable[Node]) -> set[Node]:
         """Focus nodes of a class target: the context's instances, and subjects typed in the extra graphs."""
-        typed = (s for s, po in self.extra.items() if RDF.type in po)
-        return set(in_context) | {s for s in typed if self.instance_of(s, cls)}
+        return set(in_context) | {s for s in self._typed if self.instance_of(s, cls)}
 
     def instance_of(self, node: Node, cls: Node) -> bool:
-        return any(t == cls or cls in self.superclasses.get(t, ()) for t in self.objects(node, RDF.type))
+        classes = self._classes.get(node)
+        if classes is None:
+            classes = self._classes[node] = set()
+            for t in self.objects(node, RDF.type):
+                classes.add(t)
+                classes |= self.superclasses.get(t, set())
+        return cls in classes
 
 
 def _literal_ok(v: Node, datatype: URIRef) -> bool:
@@ -255,7 +263,7 @@ class CompiledShapes:
 
     # --- checking ---------------------------------------------------------------------------
 
-    def conforms(self, context: Context, extra: Iterable[Graph], ntriples: list[str] | None = None) -> bool:
+    def conforms(self, context: Context, extra: Iterable[Iterable[Triple]], ntriples: list[str] | None = None) -> bool:
         """Whether the context plus ``extra`` surely conform to the shapes (False: ask pySHACL).
         ``ntriples``: the same graphs already serialised, if the caller has them."""
         graphs = list(extra)
@@ -270,7 +278,7 @@ class CompiledShapes:
                     return False
         if not self.sparql:
             return True
-        texts = ntriples if ntriples is not None else [g.serialize(format="nt", encoding="utf-8").decode("utf-8") for g in graphs]
+        texts = ntriples if ntriples is not None else [ntriples_of(g) for g in graphs]
         return self._sparql_conforms(data, context, texts)
 
     def _sparql_conforms(self, data: Data, context: Context, ntriples: list[str]) -> bool:

@@ -1,13 +1,14 @@
 """Concept lookup by label: English or Chinese, any case, accents, abbreviations, close spellings.
 
 The index is built once from the store's concepts (prefLabels and altLabels in every language)
-and answers in microseconds; it also finds the concepts mentioned inside a free-text question.
+and answers in a millisecond or two; it also finds the concepts mentioned inside a free-text question.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from geokg.model.text import normalise
@@ -75,6 +76,9 @@ class ConceptLookup:
                 if label.isupper() and label.isascii():
                     self.abbreviations.add(normalise(label))
         self.entries.sort(key=lambda e: -len(e[0]))
+        # For close spellings: each label singularised, and its letters (an upper bound of difflib's
+        # ratio, as its quick_ratio, rules out most labels before the slow comparison).
+        self._spellings = [(_singular(label), Counter(_singular(label))) for label, _, _ in self.entries]
         # Patterns for finding labels inside a question, compiled once.
         self.patterns = [
             (re.compile(rf"(?<![\w]){re.escape(label)}s?(?![\w])" if label.isascii() else re.escape(label)), label, cid)
@@ -93,20 +97,23 @@ class ConceptLookup:
             return []
         best: dict[str, Match] = {}
         qs = _singular(q)
-        for label, cid, preferred in self.entries:
+        letters = Counter(qs)
+        for (label, cid, preferred), (singular, label_letters) in zip(self.entries, self._spellings, strict=True):
             concept = self.concepts[cid]
             if scheme and concept.scheme != scheme:
                 continue
             if label == q:
                 score = 1.0 if preferred else 0.95
-            elif _singular(label) == qs:
+            elif singular == qs:
                 score = 0.9
             elif label.startswith(q) and len(q) >= 3:
                 score = 0.75 + 0.1 * len(q) / len(label)
             elif len(q) >= 3 and (q in label or (not q.isascii() and label in q and len(label) >= 2)):
                 score = 0.6 + 0.1 * min(len(q), len(label)) / max(len(q), len(label))
             else:
-                ratio = difflib.SequenceMatcher(None, qs, _singular(label)).ratio() if abs(len(label) - len(q)) <= 4 else 0.0
+                if abs(len(label) - len(q)) > 4 or 2 * (letters & label_letters).total() < 0.8 * (len(qs) + len(singular)):
+                    continue
+                ratio = difflib.SequenceMatcher(None, qs, singular).ratio()
                 if ratio < 0.8:
                     continue
                 score = 0.5 * ratio

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geokg.errors import ProtocolError
-from geokg.store.sparql_guard import MAX_NESTING, Refused, capped_query, check_services, read_query, read_update
+from geokg.store.sparql_guard import CACHED_TEXT, MAX_NESTING, Refused, capped_query, check_services, read_query, read_update
 
 PORT1 = "http://127.0.0.1:1/sparql"
 SERVICE = f"SERVICE <{PORT1}> {{ ?a ?b ?c }}"
@@ -133,7 +133,7 @@ def test_service_is_seen_however_it_is_hidden(text: str) -> None:
 
 
 def test_variable_service_and_prefix_allowlist() -> None:
-    assert read_query("SELECT * { BIND(<http://a> AS ?e) SERVICE ?e { ?s ?p ?o } }").services == ["?e"]
+    assert read_query("SELECT * { BIND(<http://a> AS ?e) SERVICE ?e { ?s ?p ?o } }").services == ("?e",)
     with pytest.raises(ProtocolError):
         check_services(read_query("SELECT * { SERVICE ?e { ?s ?p ?o } }"), ["http://a/"])
     check_services(read_query("SELECT * { SERVICE <http://a/x> { ?s ?p ?o } }"), ["http://a/"])
@@ -277,3 +277,11 @@ def test_the_guard_parses_from_many_threads_at_once() -> None:
     with ThreadPoolExecutor(16) as pool:
         plans = list(pool.map(read_query, texts))
     assert [plan.limit for plan in plans] == [i + 1 for i in range(200)]
+
+
+def test_plans_of_short_texts_are_kept_and_long_texts_are_not() -> None:
+    """A query asked again is not parsed again; a hostile client sending long texts cannot fill memory."""
+    short = "SELECT * WHERE { ?s ?p ?o } LIMIT 7 # kept"
+    assert read_query(short) is read_query(short)
+    long = "SELECT * WHERE { ?s ?p ?o } LIMIT 7 #" + "x" * CACHED_TEXT
+    assert read_query(long) is not read_query(long) and read_query(long) == read_query(long)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -149,12 +150,27 @@ class QueryPlan:
 
     text: str
     form: str
-    services: list[str]
+    services: tuple[str, ...]
     limit: int | None
+
+
+#: Parsing is most of the guard's cost (rdflib's parser: ≈14 ms for a named question, twice when capped).
+#: Plans of recent texts up to this size are kept, so a query asked again (an example, a named
+#: question, a page of the editor) is parsed once; a plan depends on nothing but its text.
+CACHED_TEXT = 16_384
 
 
 def read_query(text: str) -> QueryPlan:
     """Parse a query (:class:`Refused` if it cannot be parsed or is not a query)."""
+    return _read_query_kept(text) if len(text) <= CACHED_TEXT else _read_query(text)
+
+
+@lru_cache(maxsize=256)
+def _read_query_kept(text: str) -> QueryPlan:
+    return _read_query(text)
+
+
+def _read_query(text: str) -> QueryPlan:
     text = _precheck(text)
     tree = _parse(parseQuery, text, "query")
     assert isinstance(tree, ParseResults)  # noqa: S101 - the parser's contract
@@ -167,7 +183,7 @@ def read_query(text: str) -> QueryPlan:
     services = [names.target(node["term"]) for node in _nodes(body) if node.name == "ServiceGraphPattern"]
     limit_clause = _get(body, "limitoffset")
     limit = _get(limit_clause, "limit") if isinstance(limit_clause, CompValue) else None
-    return QueryPlan(text, form, services, int(limit.toPython()) if isinstance(limit, Literal) else None)
+    return QueryPlan(text, form, tuple(services), int(limit.toPython()) if isinstance(limit, Literal) else None)
 
 
 def capped_query(plan: QueryPlan, cap: int) -> tuple[str, bool]:
